@@ -1,0 +1,7 @@
+//! Data files compiled into the binary: the default gazetteer and the text rules.
+include!(concat!(env!("OUT_DIR"), "/embedded_files.rs"));
+
+/// Boilerplate line patterns (`gazetteer/text/boilerplate.toml`).
+pub static BOILERPLATE: &str = include_str!("../gazetteer/text/boilerplate.toml");
+/// Cue words that decide whether a capital is a government or a place.
+pub static CAPITAL_CUES: &str = include_str!("../gazetteer/text/capital_cues.toml");

@@ -1,0 +1,127 @@
+//! GEXF 1.3, Gephi's native format: `kind` = relation keeps typed parallel edges apart,
+//! symmetric edges are `type="undirected"`, and `viz` colours nodes by type and sizes them by
+//! mentions.
+
+use std::fmt::Write;
+
+use super::{evidence_string, join, node_size, type_rgb, xml_escape};
+use crate::graph::KnowledgeGraph;
+
+const NODE_ATTRS: &[(&str, &str)] = &[
+    ("type", "string"),
+    ("mentions", "integer"),
+    ("documents", "integer"),
+];
+const EDGE_ATTRS: &[(&str, &str)] = &[
+    ("relation", "string"),
+    ("symmetric", "boolean"),
+    ("status", "string"),
+    ("weapons", "string"),
+    ("years", "string"),
+    ("inferred", "boolean"),
+    ("evidence_count", "integer"),
+    ("evidence", "string"),
+];
+
+pub fn render(g: &KnowledgeGraph) -> String {
+    let mut out = String::with_capacity(1 << 16);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str("<gexf xmlns=\"http://gexf.net/1.3\" xmlns:viz=\"http://gexf.net/1.3/viz\" version=\"1.3\">\n");
+    let _ = writeln!(
+        out,
+        "  <meta>\n    <creator>{}</creator>\n    <description>silkgraph knowledge graph: {} documents, {} sentences</description>\n  </meta>",
+        xml_escape(&g.meta.generator),
+        g.meta.documents,
+        g.meta.sentences
+    );
+    out.push_str("  <graph defaultedgetype=\"directed\" mode=\"static\">\n");
+    attributes(&mut out, "node", NODE_ATTRS);
+    attributes(&mut out, "edge", EDGE_ATTRS);
+    out.push_str("    <nodes>\n");
+    for n in g.sorted_nodes() {
+        let _ = writeln!(
+            out,
+            "      <node id=\"{}\" label=\"{}\">",
+            xml_escape(&n.id),
+            xml_escape(&n.label)
+        );
+        out.push_str("        <attvalues>\n");
+        attvalue(&mut out, "type", n.etype.as_str());
+        attvalue(&mut out, "mentions", &n.mentions.to_string());
+        attvalue(&mut out, "documents", &n.documents.to_string());
+        out.push_str("        </attvalues>\n");
+        let (r, gg, b) = type_rgb(n.etype);
+        let _ = writeln!(
+            out,
+            "        <viz:color r=\"{r}\" g=\"{gg}\" b=\"{b}\" a=\"1.0\"/>"
+        );
+        let _ = writeln!(
+            out,
+            "        <viz:size value=\"{}\"/>",
+            node_size(n.mentions)
+        );
+        out.push_str("      </node>\n");
+    }
+    out.push_str("    </nodes>\n    <edges>\n");
+    for (i, e) in g.sorted_edges().into_iter().enumerate() {
+        let ty = if e.symmetric {
+            "undirected"
+        } else {
+            "directed"
+        };
+        let _ = writeln!(
+            out,
+            "      <edge id=\"e{i}\" source=\"{}\" target=\"{}\" type=\"{ty}\" kind=\"{}\" label=\"{}\" weight=\"{:.1}\">",
+            xml_escape(&e.source),
+            xml_escape(&e.target),
+            xml_escape(&e.relation),
+            xml_escape(&e.relation),
+            e.weight as f64
+        );
+        out.push_str("        <attvalues>\n");
+        attvalue(&mut out, "relation", &e.relation);
+        attvalue(
+            &mut out,
+            "symmetric",
+            if e.symmetric { "true" } else { "false" },
+        );
+        if let Some(s) = e.status {
+            attvalue(&mut out, "status", s.as_str());
+        }
+        if !e.weapons.is_empty() {
+            attvalue(&mut out, "weapons", &join(&e.weapons));
+        }
+        if !e.years.is_empty() {
+            attvalue(&mut out, "years", &join(&e.years));
+        }
+        attvalue(
+            &mut out,
+            "inferred",
+            if e.inferred { "true" } else { "false" },
+        );
+        attvalue(&mut out, "evidence_count", &e.evidence.len().to_string());
+        attvalue(&mut out, "evidence", &evidence_string(e));
+        out.push_str("        </attvalues>\n      </edge>\n");
+    }
+    out.push_str("    </edges>\n  </graph>\n</gexf>\n");
+    out
+}
+
+fn attributes(out: &mut String, class: &str, attrs: &[(&str, &str)]) {
+    let _ = writeln!(out, "    <attributes class=\"{class}\">");
+    for (id, ty) in attrs {
+        let _ = writeln!(
+            out,
+            "      <attribute id=\"{id}\" title=\"{id}\" type=\"{ty}\"/>"
+        );
+    }
+    out.push_str("    </attributes>\n");
+}
+
+fn attvalue(out: &mut String, key: &str, value: &str) {
+    let _ = writeln!(
+        out,
+        "          <attvalue for=\"{key}\" value=\"{}\"/>",
+        xml_escape(value)
+    );
+}

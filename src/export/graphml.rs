@@ -1,0 +1,110 @@
+//! GraphML for Gephi, yEd, networkx and igraph.
+//!
+//! Gephi reads the node `label`, edge `label` and `weight` keys as built-in properties and the
+//! non-standard `label` attribute of `<edge>` as the edge type, which keeps parallel typed
+//! edges between two actors apart. Symmetric relations are written once, undirected.
+
+use std::fmt::Write;
+
+use super::{evidence_string, hex, join, node_size, type_rgb, xml_escape, ExportOptions};
+use crate::graph::KnowledgeGraph;
+
+const NODE_KEYS: &[(&str, &str, &str)] = &[
+    ("label", "label", "string"),
+    ("type", "type", "string"),
+    ("mentions", "mentions", "int"),
+    ("documents", "documents", "int"),
+    ("color", "color", "string"),
+    ("size", "size", "double"),
+];
+
+const EDGE_KEYS: &[(&str, &str, &str)] = &[
+    ("edgelabel", "label", "string"),
+    ("relation", "relation", "string"),
+    ("weight", "weight", "double"),
+    ("symmetric", "symmetric", "boolean"),
+    ("status", "status", "string"),
+    ("weapons", "weapons", "string"),
+    ("years", "years", "string"),
+    ("inferred", "inferred", "boolean"),
+    ("evidence_count", "evidence_count", "int"),
+    ("evidence", "evidence", "string"),
+];
+
+pub fn render(g: &KnowledgeGraph, opts: &ExportOptions) -> String {
+    let mut out = String::with_capacity(1 << 16);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n");
+    for (id, name, ty) in NODE_KEYS {
+        let _ = writeln!(
+            out,
+            "  <key id=\"{id}\" for=\"node\" attr.name=\"{name}\" attr.type=\"{ty}\"/>"
+        );
+    }
+    for (id, name, ty) in EDGE_KEYS {
+        let _ = writeln!(
+            out,
+            "  <key id=\"{id}\" for=\"edge\" attr.name=\"{name}\" attr.type=\"{ty}\"/>"
+        );
+    }
+    out.push_str("  <graph id=\"silkgraph\" edgedefault=\"directed\">\n");
+    for n in g.sorted_nodes() {
+        let _ = writeln!(out, "    <node id=\"{}\">", xml_escape(&n.id));
+        data(&mut out, "label", &n.label);
+        data(&mut out, "type", n.etype.as_str());
+        data(&mut out, "mentions", &n.mentions.to_string());
+        data(&mut out, "documents", &n.documents.to_string());
+        data(&mut out, "color", &hex(type_rgb(n.etype)));
+        data(&mut out, "size", &node_size(n.mentions).to_string());
+        out.push_str("    </node>\n");
+    }
+    for (i, e) in g.sorted_edges().into_iter().enumerate() {
+        let directed = if e.symmetric && !opts.graphml_directed_only {
+            " directed=\"false\""
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "    <edge id=\"e{i}\" source=\"{}\" target=\"{}\" label=\"{}\"{directed}>",
+            xml_escape(&e.source),
+            xml_escape(&e.target),
+            xml_escape(&e.relation)
+        );
+        data(&mut out, "edgelabel", &e.relation);
+        data(&mut out, "relation", &e.relation);
+        data(&mut out, "weight", &format!("{:.1}", e.weight as f64));
+        data(
+            &mut out,
+            "symmetric",
+            if e.symmetric { "true" } else { "false" },
+        );
+        if let Some(s) = e.status {
+            data(&mut out, "status", s.as_str());
+        }
+        if !e.weapons.is_empty() {
+            data(&mut out, "weapons", &join(&e.weapons));
+        }
+        if !e.years.is_empty() {
+            data(&mut out, "years", &join(&e.years));
+        }
+        data(
+            &mut out,
+            "inferred",
+            if e.inferred { "true" } else { "false" },
+        );
+        data(&mut out, "evidence_count", &e.evidence.len().to_string());
+        data(&mut out, "evidence", &evidence_string(e));
+        out.push_str("    </edge>\n");
+    }
+    out.push_str("  </graph>\n</graphml>\n");
+    out
+}
+
+fn data(out: &mut String, key: &str, value: &str) {
+    let _ = writeln!(
+        out,
+        "      <data key=\"{key}\">{}</data>",
+        xml_escape(value)
+    );
+}

@@ -1,0 +1,164 @@
+//! Exporters: GraphML (Gephi-ready), GEXF 1.3, DOT and networkx node-link JSON.
+//!
+//! Every exporter writes nodes sorted by id and edges sorted by (source, relation, target),
+//! so the same graph always gives the same bytes. Files are written atomically.
+
+mod dot;
+mod gexf;
+mod graphml;
+mod json;
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::gazetteer::EntityType;
+use crate::graph::Edge;
+
+pub use json::{from_json, load_snapshot, to_json_value};
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Graphml,
+    Gexf,
+    Dot,
+    Json,
+}
+
+impl Format {
+    /// The format an output path's extension names.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "graphml" | "xml" => Some(Format::Graphml),
+            "gexf" => Some(Format::Gexf),
+            "dot" | "gv" => Some(Format::Dot),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// Exporter options.
+#[derive(Debug, Clone, Default)]
+pub struct ExportOptions {
+    /// GraphML: write every edge directed (symmetric ones flagged `symmetric=true`), for
+    /// clients that reject mixed graphs (networkx).
+    pub graphml_directed_only: bool,
+}
+
+/// Render `graph` in `format`.
+pub fn render(
+    graph: &crate::graph::KnowledgeGraph,
+    format: Format,
+    opts: &ExportOptions,
+) -> String {
+    match format {
+        Format::Graphml => graphml::render(graph, opts),
+        Format::Gexf => gexf::render(graph),
+        Format::Dot => dot::render(graph),
+        Format::Json => json::render(graph),
+    }
+}
+
+/// Write `bytes` to `path` atomically: a temp file in the same directory, then a rename. A
+/// failed or interrupted run never leaves a partial file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".silkgraph-")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// Drop characters XML 1.0 forbids (C0 controls but tab/LF/CR, U+FFFE, U+FFFF, lone
+/// surrogates cannot occur in Rust strings).
+pub(crate) fn xml_clean(c: char) -> bool {
+    !matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// Escape for XML text and attribute values.
+pub(crate) fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().filter(|&c| xml_clean(c)) {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Colour per entity type (matplotlib tab10), as (r, g, b).
+pub(crate) fn type_rgb(t: EntityType) -> (u8, u8, u8) {
+    match t {
+        EntityType::Country => (31, 119, 180),
+        EntityType::Organization => (255, 127, 14),
+        EntityType::Corridor => (44, 160, 44),
+        EntityType::Weapon => (214, 39, 40),
+        EntityType::Place => (148, 103, 189),
+    }
+}
+
+pub(crate) fn hex((r, g, b): (u8, u8, u8)) -> String {
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// Node size from its mention count (log scale so hubs do not swamp the picture).
+pub(crate) fn node_size(mentions: u64) -> f64 {
+    let s = 10.0 + 6.0 * ((1 + mentions) as f64).ln();
+    (s * 100.0).round() / 100.0
+}
+
+/// Evidence as one string: `doc#sentence@start-end` joined with `; `.
+pub(crate) fn evidence_string(e: &Edge) -> String {
+    e.evidence
+        .iter()
+        .map(|v| format!("{}#{}@{}-{}", v.doc, v.sentence, v.start, v.end))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+pub(crate) fn join<T: ToString>(v: &[T]) -> String {
+    v.iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_strips_illegal_characters() {
+        assert_eq!(
+            xml_escape("AT&T \"Ltd\" <x>\u{1}"),
+            "AT&amp;T &quot;Ltd&quot; &lt;x&gt;"
+        );
+    }
+
+    #[test]
+    fn format_from_extension() {
+        assert_eq!(
+            Format::from_path(Path::new("a/b.GraphML")),
+            Some(Format::Graphml)
+        );
+        assert_eq!(Format::from_path(Path::new("b.gexf")), Some(Format::Gexf));
+        assert_eq!(Format::from_path(Path::new("b.txt")), None);
+    }
+}

@@ -1,0 +1,1065 @@
+//! The gazetteer: entities with their aliases and attributes, loaded from TOML data files.
+//!
+//! The format is documented in `gazetteer/README.md`. Loading validates everything a
+//! matcher or a relation rule relies on, and reports every problem with its file and line.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::error::{line_of, Error, Result};
+use crate::text::{fold, normalise_keep_case};
+
+/// The five entity types of the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityType {
+    Country,
+    Organization,
+    Corridor,
+    Weapon,
+    Place,
+}
+
+impl EntityType {
+    pub const ALL: [EntityType; 5] = [
+        EntityType::Country,
+        EntityType::Organization,
+        EntityType::Corridor,
+        EntityType::Weapon,
+        EntityType::Place,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityType::Country => "country",
+            EntityType::Organization => "organization",
+            EntityType::Corridor => "corridor",
+            EntityType::Weapon => "weapon",
+            EntityType::Place => "place",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl fmt::Display for EntityType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How an alias names its entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AliasKind {
+    Name,
+    Acronym,
+    Demonym,
+    Capital,
+    Variant,
+}
+
+impl AliasKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AliasKind::Name => "name",
+            AliasKind::Acronym => "acronym",
+            AliasKind::Demonym => "demonym",
+            AliasKind::Capital => "capital",
+            AliasKind::Variant => "variant",
+        }
+    }
+}
+
+impl fmt::Display for AliasKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Index of an entity in [`Gazetteer::entities`].
+pub type EntityIdx = u32;
+
+/// Where a piece of data was defined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceLoc {
+    pub file: String,
+    pub line: usize,
+}
+
+impl fmt::Display for SourceLoc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// One entity of the gazetteer.
+#[derive(Debug, Clone)]
+pub struct Entity {
+    pub id: String,
+    pub name: String,
+    pub etype: EntityType,
+    pub iso2: Option<String>,
+    pub iso3: Option<String>,
+    /// place: the country it lies in; organization: the state it belongs to.
+    pub country: Option<EntityIdx>,
+    /// weapon: makers and origin countries.
+    pub made_by: Vec<EntityIdx>,
+    /// corridor: countries and places on the route.
+    pub via: Vec<EntityIdx>,
+    pub family: Option<String>,
+    pub category: Option<String>,
+    /// country: the place entities of its capitals.
+    pub capital_places: Vec<EntityIdx>,
+    pub loc: SourceLoc,
+}
+
+/// One alias claim: an alias text that names one entity.
+#[derive(Debug, Clone)]
+pub struct Alias {
+    pub text: String,
+    pub entity: EntityIdx,
+    pub kind: AliasKind,
+    pub case_sensitive: bool,
+    pub ambiguous: bool,
+    pub requires_any: Vec<EntityIdx>,
+    /// Folded context words; one must occur in the sentence.
+    pub context: Vec<String>,
+    pub priority: i32,
+    /// For a capital: the place entity it names when used as a location.
+    pub place_reading: Option<EntityIdx>,
+    /// True for generated forms (demonym plurals).
+    pub generated: bool,
+    /// Written as an inline table with rules (it overrides a plain claim of the same text).
+    pub from_rule: bool,
+    pub loc: SourceLoc,
+}
+
+impl Alias {
+    /// Whether this claim needs a condition to hold before it counts.
+    pub fn is_conditional(&self) -> bool {
+        !self.requires_any.is_empty() || !self.context.is_empty()
+    }
+}
+
+/// The loaded, validated gazetteer.
+#[derive(Debug, Clone, Default)]
+pub struct Gazetteer {
+    pub entities: Vec<Entity>,
+    pub aliases: Vec<Alias>,
+    by_id: HashMap<String, EntityIdx>,
+    /// Non-fatal observations made while loading (shadowing, missing makers).
+    pub warnings: Vec<String>,
+}
+
+// ---------------------------------------------------------------------------- raw format
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    entity: Vec<Spanned<RawEntity>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntity {
+    id: Spanned<String>,
+    #[serde(rename = "type")]
+    etype: Spanned<String>,
+    name: Spanned<String>,
+    #[serde(default)]
+    names: Vec<Spanned<RawAlias>>,
+    #[serde(default)]
+    acronyms: Vec<Spanned<RawAlias>>,
+    #[serde(default)]
+    demonyms: Vec<Spanned<RawAlias>>,
+    #[serde(default)]
+    capitals: Vec<Spanned<RawAlias>>,
+    #[serde(default)]
+    variants: Vec<Spanned<RawAlias>>,
+    iso2: Option<String>,
+    iso3: Option<String>,
+    country: Option<Spanned<String>>,
+    #[serde(default)]
+    made_by: Vec<Spanned<String>>,
+    #[serde(default)]
+    via: Vec<Spanned<String>>,
+    family: Option<String>,
+    category: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawAlias {
+    Plain(String),
+    Rule(AliasRule),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AliasRule {
+    text: String,
+    case: Option<String>,
+    #[serde(default)]
+    ambiguous: bool,
+    #[serde(default)]
+    requires_any: Vec<String>,
+    #[serde(default)]
+    context: Vec<String>,
+    #[serde(default)]
+    priority: i32,
+}
+
+/// A gazetteer source file: a display name and its text.
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+}
+
+/// The default gazetteer files embedded at build time.
+pub fn embedded_files() -> Vec<SourceFile> {
+    crate::embedded::ENTITY_FILES
+        .iter()
+        .map(|(name, text)| SourceFile {
+            name: format!("<embedded>/{name}"),
+            text: (*text).to_string(),
+        })
+        .collect()
+}
+
+/// Read every `*.toml` under `dir` (recursively, sorted) as gazetteer source files.
+pub fn read_dir_files(dir: &Path) -> Result<Vec<SourceFile>> {
+    if !dir.is_dir() {
+        return Err(Error::io(
+            dir,
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "gazetteer directory not found",
+            ),
+        ));
+    }
+    let mut paths: Vec<_> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| {
+            // relations.toml and text/ hold rules, not entities.
+            p.file_name().is_some_and(|n| n != "relations.toml")
+                && !p.components().any(|c| c.as_os_str() == "text")
+        })
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+            Ok(SourceFile {
+                name: p.display().to_string(),
+                text,
+            })
+        })
+        .collect()
+}
+
+/// Default case rule: short aliases and all-caps aliases are case-sensitive.
+pub fn default_case_sensitive(text: &str) -> bool {
+    let chars = text.chars().count();
+    let has_lower = text.chars().any(|c| c.is_lowercase());
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    chars <= 3 || (!has_lower && letters >= 2)
+}
+
+/// Plural of a demonym adjective used as a people-noun ("Pakistani" → "Pakistanis").
+fn demonym_plural(d: &str) -> Option<String> {
+    let lower = d.to_lowercase();
+    let no_plural = ["s", "sh", "ch", "ese", "x", "z"];
+    if no_plural.iter().any(|s| lower.ends_with(s)) || d.contains(' ') {
+        None
+    } else {
+        Some(format!("{d}s"))
+    }
+}
+
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in fold(s).chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+fn valid_id(id: &str, etype: &str) -> bool {
+    match id.split_once(':') {
+        Some((t, s)) => {
+            t == etype
+                && !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+        }
+        None => false,
+    }
+}
+
+struct Pending {
+    /// Unresolved references: (entity, field, id, location).
+    refs: Vec<(EntityIdx, &'static str, String, SourceLoc)>,
+    alias_refs: Vec<(usize, Vec<(String, SourceLoc)>)>,
+}
+
+impl Gazetteer {
+    /// The embedded default gazetteer.
+    pub fn embedded() -> Result<Self> {
+        Self::from_sources(&embedded_files())
+    }
+
+    /// Load and validate a gazetteer from source files (later files add to earlier ones).
+    pub fn from_sources(files: &[SourceFile]) -> Result<Self> {
+        let mut g = Gazetteer::default();
+        let mut errors = Vec::new();
+        let mut pending = Pending {
+            refs: Vec::new(),
+            alias_refs: Vec::new(),
+        };
+        for f in files {
+            g.load_file(f, &mut pending, &mut errors);
+        }
+        g.resolve_refs(pending, &mut errors);
+        g.synthesise_capitals();
+        g.add_generated_forms();
+        g.check_claims(&mut errors);
+        g.collect_warnings();
+        match errors.len() {
+            0 => Ok(g),
+            1 => Err(errors.pop().unwrap()),
+            _ => Err(Error::DataErrors(errors)),
+        }
+    }
+
+    fn load_file(&mut self, f: &SourceFile, pending: &mut Pending, errors: &mut Vec<Error>) {
+        let raw: RawFile = match toml::from_str(&f.text) {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.span().map(|s| line_of(&f.text, s.start)).unwrap_or(1);
+                errors.push(Error::data(&f.name, line, e.message().to_string()));
+                return;
+            }
+        };
+        let at = |off: usize| SourceLoc {
+            file: f.name.clone(),
+            line: line_of(&f.text, off),
+        };
+        for spanned in raw.entity {
+            let ent_loc = at(spanned.span().start);
+            let raw = spanned.into_inner();
+            let id = raw.id.get_ref().trim().to_string();
+            let id_loc = at(raw.id.span().start);
+            let etype_s = raw.etype.get_ref().as_str();
+            let Some(etype) = EntityType::parse(etype_s) else {
+                errors.push(Error::data(
+                    &f.name,
+                    at(raw.etype.span().start).line,
+                    format!(
+                        "unknown entity type {etype_s:?} (expected country, organization, corridor, weapon or place)"
+                    ),
+                ));
+                continue;
+            };
+            if !valid_id(&id, etype_s) {
+                errors.push(Error::data(
+                    &f.name,
+                    id_loc.line,
+                    format!(
+                        "id {id:?} must look like \"{etype_s}:<slug>\" with a slug of [a-z0-9._-]"
+                    ),
+                ));
+                continue;
+            }
+            if let Some(&prev) = self.by_id.get(&id) {
+                errors.push(Error::data(
+                    &f.name,
+                    id_loc.line,
+                    format!(
+                        "duplicate id {id:?} (first defined at {})",
+                        self.entities[prev as usize].loc
+                    ),
+                ));
+                continue;
+            }
+            let name = raw.name.get_ref().trim().to_string();
+            if name.is_empty() {
+                errors.push(Error::data(
+                    &f.name,
+                    at(raw.name.span().start).line,
+                    format!("{id}: empty name"),
+                ));
+                continue;
+            }
+            let idx = self.entities.len() as EntityIdx;
+            if etype != EntityType::Country && !raw.capitals.is_empty() {
+                errors.push(Error::data(
+                    &f.name,
+                    ent_loc.line,
+                    format!("{id}: only countries have capitals"),
+                ));
+            }
+            let check_attr =
+                |present: bool, field: &str, allowed: &[EntityType], errors: &mut Vec<Error>| {
+                    if present && !allowed.contains(&etype) {
+                        errors.push(Error::data(
+                            &f.name,
+                            ent_loc.line,
+                            format!("{id}: attribute `{field}` does not apply to a {etype}"),
+                        ));
+                    }
+                };
+            check_attr(
+                raw.iso2.is_some() || raw.iso3.is_some(),
+                "iso2/iso3",
+                &[EntityType::Country],
+                errors,
+            );
+            check_attr(
+                raw.country.is_some(),
+                "country",
+                &[EntityType::Place, EntityType::Organization],
+                errors,
+            );
+            check_attr(
+                !raw.made_by.is_empty(),
+                "made_by",
+                &[EntityType::Weapon],
+                errors,
+            );
+            check_attr(
+                raw.family.is_some(),
+                "family",
+                &[EntityType::Weapon],
+                errors,
+            );
+            check_attr(!raw.via.is_empty(), "via", &[EntityType::Corridor], errors);
+
+            for (field, list) in [
+                ("country", raw.country.iter().collect::<Vec<_>>()),
+                ("made_by", raw.made_by.iter().collect()),
+                ("via", raw.via.iter().collect()),
+            ] {
+                for r in list {
+                    pending.refs.push((
+                        idx,
+                        field,
+                        r.get_ref().trim().to_string(),
+                        at(r.span().start),
+                    ));
+                }
+            }
+            self.by_id.insert(id.clone(), idx);
+            self.entities.push(Entity {
+                id: id.clone(),
+                name: name.clone(),
+                etype,
+                iso2: raw.iso2,
+                iso3: raw.iso3,
+                country: None,
+                made_by: Vec::new(),
+                via: Vec::new(),
+                family: raw.family,
+                category: raw.category,
+                capital_places: Vec::new(),
+                loc: ent_loc.clone(),
+            });
+            // The canonical name is an alias of kind "name".
+            self.push_alias(
+                idx,
+                AliasKind::Name,
+                RawAlias::Plain(name),
+                at(raw.name.span().start),
+                pending,
+                errors,
+            );
+            for (kind, list) in [
+                (AliasKind::Name, raw.names),
+                (AliasKind::Acronym, raw.acronyms),
+                (AliasKind::Demonym, raw.demonyms),
+                (AliasKind::Capital, raw.capitals),
+                (AliasKind::Variant, raw.variants),
+            ] {
+                for a in list {
+                    let loc = at(a.span().start);
+                    self.push_alias(idx, kind, a.into_inner(), loc, pending, errors);
+                }
+            }
+        }
+    }
+
+    fn push_alias(
+        &mut self,
+        entity: EntityIdx,
+        kind: AliasKind,
+        raw: RawAlias,
+        loc: SourceLoc,
+        pending: &mut Pending,
+        errors: &mut Vec<Error>,
+    ) {
+        let from_rule = matches!(raw, RawAlias::Rule(_));
+        let rule = match raw {
+            RawAlias::Plain(text) => AliasRule {
+                text,
+                case: None,
+                ambiguous: false,
+                requires_any: Vec::new(),
+                context: Vec::new(),
+                priority: 0,
+            },
+            RawAlias::Rule(r) => r,
+        };
+        let text = rule.text.trim().to_string();
+        let id = &self.entities[entity as usize].id;
+        if text.is_empty() {
+            errors.push(Error::data(
+                &loc.file,
+                loc.line,
+                format!("{id}: empty alias"),
+            ));
+            return;
+        }
+        if !text.chars().any(|c| c.is_alphanumeric()) {
+            errors.push(Error::data(
+                &loc.file,
+                loc.line,
+                format!("{id}: alias {text:?} has no letter or digit"),
+            ));
+            return;
+        }
+        let case_sensitive = match rule.case.as_deref() {
+            None => default_case_sensitive(&text),
+            Some("sensitive") => true,
+            Some("insensitive") => false,
+            Some(other) => {
+                errors.push(Error::data(
+                    &loc.file,
+                    loc.line,
+                    format!("{id}: alias {text:?}: case must be \"sensitive\" or \"insensitive\", not {other:?}"),
+                ));
+                return;
+            }
+        };
+        if !rule.requires_any.is_empty() {
+            pending.alias_refs.push((
+                self.aliases.len(),
+                rule.requires_any
+                    .iter()
+                    .map(|r| (r.trim().to_string(), loc.clone()))
+                    .collect(),
+            ));
+        }
+        self.aliases.push(Alias {
+            text,
+            entity,
+            kind,
+            case_sensitive,
+            ambiguous: rule.ambiguous,
+            requires_any: Vec::new(),
+            context: rule
+                .context
+                .iter()
+                .map(|c| fold(c.trim()))
+                .filter(|c| !c.is_empty())
+                .collect(),
+            priority: rule.priority,
+            place_reading: None,
+            generated: false,
+            from_rule,
+            loc,
+        });
+    }
+
+    fn resolve_refs(&mut self, pending: Pending, errors: &mut Vec<Error>) {
+        for (idx, field, target, loc) in pending.refs {
+            let Some(&t) = self.by_id.get(&target) else {
+                // Capital places are synthesised later; accept references to them.
+                if let Some(country) = self.capital_owner(&target) {
+                    let _ = country;
+                    self.deferred_capital_ref(idx, field, target, loc, errors);
+                    continue;
+                }
+                errors.push(Error::data(
+                    &loc.file,
+                    loc.line,
+                    format!(
+                        "{}: `{field}` names unknown entity {target:?}",
+                        self.entities[idx as usize].id
+                    ),
+                ));
+                continue;
+            };
+            self.attach_ref(idx, field, t, &loc, errors);
+        }
+        for (alias, refs) in pending.alias_refs {
+            for (target, loc) in refs {
+                match self.by_id.get(&target) {
+                    Some(&t) => self.aliases[alias].requires_any.push(t),
+                    None => errors.push(Error::data(
+                        &loc.file,
+                        loc.line,
+                        format!(
+                            "alias {:?}: requires_any names unknown entity {target:?}",
+                            self.aliases[alias].text
+                        ),
+                    )),
+                }
+            }
+        }
+    }
+
+    /// If `id` is `place:<slug>` of some country's capital, that country.
+    fn capital_owner(&self, id: &str) -> Option<EntityIdx> {
+        let slug_part = id.strip_prefix("place:")?;
+        self.aliases
+            .iter()
+            .find(|a| a.kind == AliasKind::Capital && slug(&a.text) == slug_part)
+            .map(|a| a.entity)
+    }
+
+    fn deferred_capital_ref(
+        &mut self,
+        idx: EntityIdx,
+        field: &'static str,
+        target: String,
+        loc: SourceLoc,
+        errors: &mut Vec<Error>,
+    ) {
+        let t = self.ensure_capital_place(&target);
+        self.attach_ref(idx, field, t, &loc, errors);
+    }
+
+    fn ensure_capital_place(&mut self, place_id: &str) -> EntityIdx {
+        if let Some(&t) = self.by_id.get(place_id) {
+            return t;
+        }
+        let slug_part = place_id.strip_prefix("place:").unwrap_or(place_id);
+        let alias = self
+            .aliases
+            .iter()
+            .find(|a| a.kind == AliasKind::Capital && slug(&a.text) == slug_part)
+            .cloned()
+            .expect("capital exists");
+        let t = self.entities.len() as EntityIdx;
+        self.entities.push(Entity {
+            id: place_id.to_string(),
+            name: alias.text.clone(),
+            etype: EntityType::Place,
+            iso2: None,
+            iso3: None,
+            country: Some(alias.entity),
+            made_by: Vec::new(),
+            via: Vec::new(),
+            family: None,
+            category: Some("capital".into()),
+            capital_places: Vec::new(),
+            loc: alias.loc.clone(),
+        });
+        self.by_id.insert(place_id.to_string(), t);
+        t
+    }
+
+    fn attach_ref(
+        &mut self,
+        idx: EntityIdx,
+        field: &str,
+        t: EntityIdx,
+        loc: &SourceLoc,
+        errors: &mut Vec<Error>,
+    ) {
+        let tt = self.entities[t as usize].etype;
+        let ok = match field {
+            "country" => tt == EntityType::Country,
+            "made_by" => matches!(tt, EntityType::Country | EntityType::Organization),
+            "via" => matches!(tt, EntityType::Country | EntityType::Place),
+            _ => false,
+        };
+        if !ok {
+            errors.push(Error::data(
+                &loc.file,
+                loc.line,
+                format!(
+                    "{}: `{field}` cannot name the {tt} {}",
+                    self.entities[idx as usize].id, self.entities[t as usize].id
+                ),
+            ));
+            return;
+        }
+        let e = &mut self.entities[idx as usize];
+        match field {
+            "country" => e.country = Some(t),
+            "made_by" => e.made_by.push(t),
+            _ => e.via.push(t),
+        }
+    }
+
+    /// Every capital alias gets a place reading `place:<slug>`.
+    fn synthesise_capitals(&mut self) {
+        for i in 0..self.aliases.len() {
+            if self.aliases[i].kind != AliasKind::Capital {
+                continue;
+            }
+            let place_id = format!("place:{}", slug(&self.aliases[i].text));
+            let p = self.ensure_capital_place(&place_id);
+            if self.entities[p as usize].country.is_none() {
+                self.entities[p as usize].country = Some(self.aliases[i].entity);
+            }
+            self.aliases[i].place_reading = Some(p);
+            let c = self.aliases[i].entity as usize;
+            if !self.entities[c].capital_places.contains(&p) {
+                self.entities[c].capital_places.push(p);
+            }
+        }
+    }
+
+    /// Demonym plurals, as generated aliases of kind demonym.
+    fn add_generated_forms(&mut self) {
+        let mut extra = Vec::new();
+        for a in &self.aliases {
+            if a.kind == AliasKind::Demonym && !a.generated {
+                if let Some(p) = demonym_plural(&a.text) {
+                    let mut g = a.clone();
+                    g.text = p;
+                    g.generated = true;
+                    extra.push(g);
+                }
+            }
+        }
+        // A generated form never overrides a written alias of another entity.
+        let written: std::collections::HashSet<String> =
+            self.aliases.iter().map(|a| fold(&a.text)).collect();
+        extra.retain(|g| !written.contains(&fold(&g.text)));
+        self.aliases.extend(extra);
+    }
+
+    /// An alias claimed by two entities must be marked ambiguous on both claims.
+    fn check_claims(&mut self, errors: &mut Vec<Error>) {
+        let mut by_text: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, a) in self.aliases.iter().enumerate() {
+            by_text.entry(fold(&a.text)).or_default().push(i);
+        }
+        let mut drop = vec![false; self.aliases.len()];
+        for (_, claims) in by_text {
+            // The same entity claiming the same text twice: a claim with rules overrides a
+            // plain one (`name = "Chad"` + `names = [{ text = "Chad", case = "sensitive" }]`),
+            // otherwise the first is kept.
+            for &i in &claims {
+                for &j in &claims {
+                    if i == j || drop[i] || drop[j] {
+                        continue;
+                    }
+                    let (a, b) = (&self.aliases[i], &self.aliases[j]);
+                    if a.entity == b.entity && a.generated == b.generated {
+                        let same_exact =
+                            normalise_keep_case(&a.text) == normalise_keep_case(&b.text);
+                        // Two case-sensitive claims of different letters ("QUAD", "Quad") both stay.
+                        let loser = match (a.from_rule, b.from_rule) {
+                            (false, true) if same_exact || !a.case_sensitive => i,
+                            (true, false) if same_exact || !b.case_sensitive => j,
+                            _ if same_exact || (!a.case_sensitive && !b.case_sensitive) => i.max(j),
+                            _ => continue,
+                        };
+                        drop[loser] = true;
+                    }
+                }
+            }
+            // A place entity that is the place reading of a capital claim is reached through
+            // that claim; its own claim of the same text is redundant.
+            for &i in &claims {
+                let e = self.aliases[i].entity;
+                if claims
+                    .iter()
+                    .any(|&j| j != i && self.aliases[j].place_reading == Some(e))
+                {
+                    drop[i] = true;
+                }
+            }
+            let live: Vec<usize> = claims.iter().copied().filter(|&i| !drop[i]).collect();
+            for (n, &i) in live.iter().enumerate() {
+                for &j in &live[..n] {
+                    let (a, b) = (&self.aliases[i], &self.aliases[j]);
+                    if a.entity == b.entity {
+                        continue;
+                    }
+                    // Two case-sensitive claims with different exact forms never collide.
+                    if a.case_sensitive
+                        && b.case_sensitive
+                        && normalise_keep_case(&a.text) != normalise_keep_case(&b.text)
+                    {
+                        continue;
+                    }
+                    if a.generated || b.generated {
+                        // A generated plural loses silently against a written claim.
+                        if a.generated {
+                            drop[i] = true;
+                        } else {
+                            drop[j] = true;
+                        }
+                        continue;
+                    }
+                    if !(a.ambiguous && b.ambiguous) {
+                        let (first, second) = (b, a);
+                        errors.push(Error::data(
+                            &second.loc.file,
+                            second.loc.line,
+                            format!(
+                                "alias {:?} of {} is already claimed by {} at {}; mark both claims `ambiguous = true` and say how to resolve them (priority, context, requires_any)",
+                                second.text,
+                                self.entities[second.entity as usize].id,
+                                self.entities[first.entity as usize].id,
+                                first.loc
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        let mut i = 0;
+        self.aliases.retain(|_| {
+            let keep = !drop[i];
+            i += 1;
+            keep
+        });
+    }
+
+    fn collect_warnings(&mut self) {
+        for e in &self.entities {
+            if e.etype == EntityType::Weapon && e.made_by.is_empty() {
+                self.warnings
+                    .push(format!("{}: weapon {} has no `made_by`", e.loc, e.id));
+            }
+        }
+    }
+
+    /// Maintenance warnings beyond the load-time errors: weapons without makers, aliases
+    /// that a longer alias of another entity always shadows at the same start, and very short
+    /// case-insensitive aliases.
+    pub fn lint(&self) -> Vec<String> {
+        let mut w = self.warnings.clone();
+        for a in &self.aliases {
+            if a.generated {
+                continue;
+            }
+            let letters = a.text.chars().filter(|c| c.is_alphanumeric()).count();
+            if !a.case_sensitive && letters <= 4 {
+                w.push(format!(
+                    "{}: short alias {:?} of {} matches case-insensitively; consider case = \"sensitive\"",
+                    a.loc, a.text, self.entities[a.entity as usize].id
+                ));
+            }
+        }
+        // Shadowing: an alias that is a word-prefix of another entity's alias (as "South
+        // China" in "South China Sea") is only found where the longer alias does not match.
+        let mut folded: Vec<(String, usize)> = self
+            .aliases
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !a.generated)
+            .map(|(i, a)| (fold(&a.text), i))
+            .collect();
+        folded.sort();
+        for (n, (f, i)) in folded.iter().enumerate() {
+            for (g, j) in folded[n + 1..].iter() {
+                if !g.starts_with(f.as_str()) {
+                    break;
+                }
+                let (a, b) = (&self.aliases[*i], &self.aliases[*j]);
+                if a.entity != b.entity && g[f.len()..].starts_with(' ') {
+                    w.push(format!(
+                        "{}: alias {:?} of {} is shadowed by {:?} of {} where the longer one occurs",
+                        a.loc,
+                        a.text,
+                        self.entities[a.entity as usize].id,
+                        b.text,
+                        self.entities[b.entity as usize].id
+                    ));
+                    break;
+                }
+            }
+        }
+        w
+    }
+
+    /// Aliases closest to `name` (edit distance on folded text), for "did you mean".
+    pub fn suggest(&self, name: &str, n: usize) -> Vec<String> {
+        let f = fold(name.trim());
+        let mut scored: Vec<(usize, String)> = self
+            .aliases
+            .iter()
+            .map(|a| (edit_distance(&f, &fold(&a.text)), a.text.clone()))
+            .collect();
+        scored.sort();
+        scored.dedup_by(|a, b| a.1 == b.1);
+        let limit = (f.chars().count() / 2).max(2);
+        scored
+            .into_iter()
+            .filter(|(d, _)| *d <= limit)
+            .take(n)
+            .map(|(_, s)| s)
+            .collect()
+    }
+
+    /// Look an entity up by id.
+    pub fn get(&self, id: &str) -> Option<EntityIdx> {
+        self.by_id.get(id).copied()
+    }
+
+    pub fn entity(&self, idx: EntityIdx) -> &Entity {
+        &self.entities[idx as usize]
+    }
+
+    /// Every entity an alias reaches (case-insensitively), with the claim.
+    pub fn lookup(&self, name: &str) -> Vec<&Alias> {
+        let f = fold(name.trim());
+        let mut v: Vec<&Alias> = self.aliases.iter().filter(|a| fold(&a.text) == f).collect();
+        v.sort_by_key(|a| (a.entity, a.kind));
+        v
+    }
+}
+
+/// Levenshtein distance over chars.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Gazetteer> {
+        Gazetteer::from_sources(&[SourceFile {
+            name: "t.toml".into(),
+            text: text.into(),
+        }])
+    }
+
+    const BASE: &str = r#"
+[[entity]]
+id = "country:pakistan"
+type = "country"
+name = "Pakistan"
+demonyms = ["Pakistani"]
+capitals = ["Islamabad"]
+
+[[entity]]
+id = "weapon:jf-17"
+type = "weapon"
+name = "JF-17"
+made_by = ["country:pakistan"]
+"#;
+
+    #[test]
+    fn loads_and_synthesises_capital_place_and_plural() {
+        let g = load(BASE).unwrap();
+        let p = g.get("place:islamabad").expect("capital place");
+        assert_eq!(g.entity(p).country, g.get("country:pakistan"));
+        assert!(g
+            .aliases
+            .iter()
+            .any(|a| a.text == "Pakistanis" && a.generated));
+        assert!(g
+            .aliases
+            .iter()
+            .any(|a| a.text == "JF-17" && a.case_sensitive));
+        assert!(g
+            .aliases
+            .iter()
+            .any(|a| a.text == "Pakistan" && !a.case_sensitive));
+    }
+
+    #[test]
+    fn duplicate_id_names_file_and_line() {
+        let text = format!(
+            "{BASE}\n[[entity]]\nid = \"country:pakistan\"\ntype = \"country\"\nname = \"P2\"\n"
+        );
+        let e = load(&text).unwrap_err().to_string();
+        assert!(e.starts_with("t.toml:16:"), "{e}");
+        assert!(e.contains("duplicate id"), "{e}");
+    }
+
+    #[test]
+    fn unknown_reference_and_type_are_errors() {
+        let e = load("[[entity]]\nid = \"weapon:x\"\ntype = \"weapon\"\nname = \"X-1\"\nmade_by = [\"country:nowhere\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("t.toml:5:") && e.contains("unknown entity"),
+            "{e}"
+        );
+        let e = load("[[entity]]\nid = \"ship:x\"\ntype = \"ship\"\nname = \"X\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("t.toml:3:") && e.contains("unknown entity type"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn alias_claimed_twice_needs_ambiguous() {
+        let two = "[[entity]]\nid = \"country:georgia\"\ntype = \"country\"\nname = \"Georgia\"\n\n[[entity]]\nid = \"place:georgia-us\"\ntype = \"place\"\nname = \"Georgia\"\n";
+        let e = load(two).unwrap_err().to_string();
+        assert!(
+            e.contains("t.toml:9:") && e.contains("already claimed"),
+            "{e}"
+        );
+        let ok = "[[entity]]\nid = \"country:georgia\"\ntype = \"country\"\nname = \"Georgia\"\nvariants = []\n\n[[entity]]\nid = \"place:georgia-us\"\ntype = \"place\"\nname = \"Georgia State\"\nvariants = [{ text = \"Georgia\", ambiguous = true, context = [\"Atlanta\"] }]\n";
+        // Only one side is marked: still an error.
+        assert!(load(ok).is_err());
+    }
+
+    #[test]
+    fn syntax_error_and_empty_alias_have_lines() {
+        let e = load(
+            "[[entity]]\nid = \"country:a\"\ntype = \"country\"\nname = \"A\"\nnames = [\"\"]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("t.toml:5:") && e.contains("empty alias"), "{e}");
+        let e = load("[[entity]]\nid = \"country:a\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("t.toml:2:"), "{e}");
+    }
+
+    #[test]
+    fn case_rule_defaults() {
+        assert!(default_case_sensitive("US"));
+        assert!(default_case_sensitive("SCO"));
+        assert!(default_case_sensitive("J-10C"));
+        assert!(!default_case_sensitive("Pakistan"));
+        assert!(!default_case_sensitive("JF-17 Thunder"));
+    }
+}

@@ -1,0 +1,433 @@
+//! The knowledge graph: one node per entity, one edge per (source, relation, target).
+//!
+//! Edges carry their evidence (document, sentence index, byte span) and a weight that counts
+//! *distinct* supporting sentences: a sentence repeated verbatim in a syndicated copy adds its
+//! location to the evidence but not to the weight. Symmetric relations are stored once, with
+//! the smaller id as source. The same structure is the JSON snapshot that `neighbors`, `diff`
+//! and `stats` load.
+
+use std::collections::BTreeSet;
+
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+
+use crate::gazetteer::{Entity, EntityType};
+
+/// The relation of co-occurrence edges.
+pub const CO_OCCURS_WITH: &str = "co_occurs_with";
+
+/// An entity node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Node {
+    pub id: String,
+    pub label: String,
+    #[serde(rename = "type")]
+    pub etype: EntityType,
+    /// Mentions in distinct sentences.
+    pub mentions: u64,
+    /// Documents that mention the entity.
+    pub documents: u64,
+    #[serde(skip)]
+    last_doc: Option<u32>,
+}
+
+/// Where an edge is stated.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Evidence {
+    pub doc: String,
+    /// 0-based index of the sentence in its document.
+    pub sentence: usize,
+    /// Byte span of the sentence in the document text.
+    pub start: usize,
+    pub end: usize,
+    /// The sentence text (typed relations only; co-occurrence evidence omits it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The rule that produced the edge from this sentence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// How a reference was resolved ("it -> China"), when one was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<String>,
+}
+
+/// Status of an arms transfer, from least to most advanced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Interest,
+    Negotiating,
+    Agreed,
+    Delivered,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Interest => "interest",
+            Status::Negotiating => "negotiating",
+            Status::Agreed => "agreed",
+            Status::Delivered => "delivered",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "interest" => Some(Status::Interest),
+            "negotiating" => Some(Status::Negotiating),
+            "agreed" => Some(Status::Agreed),
+            "delivered" => Some(Status::Delivered),
+            _ => None,
+        }
+    }
+}
+
+/// A relation edge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Edge {
+    pub source: String,
+    pub target: String,
+    pub relation: String,
+    /// Symmetric relations are undirected (stored with source < target).
+    pub symmetric: bool,
+    /// Distinct supporting sentences.
+    pub weight: u64,
+    pub evidence: Vec<Evidence>,
+    #[serde(default)]
+    pub weapons: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(default)]
+    pub years: Vec<u16>,
+    /// True when no supporting sentence states the edge directly (gazetteer knowledge or a
+    /// resolved reference was needed for every one of them).
+    #[serde(default)]
+    pub inferred: bool,
+    #[serde(skip)]
+    keys: FxHashSet<u64>,
+}
+
+/// What one sentence adds to a typed edge.
+#[derive(Debug, Clone, Default)]
+pub struct EdgeFacts {
+    pub weapons: Vec<String>,
+    pub status: Option<Status>,
+    pub years: Vec<u16>,
+    pub inferred: bool,
+}
+
+/// Corpus-level facts recorded in the snapshot.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GraphMeta {
+    pub generator: String,
+    pub schema_version: u32,
+    pub documents: u64,
+    pub sentences: u64,
+    pub duplicate_sentences: u64,
+    pub skipped_lines: u64,
+    pub relations: String,
+}
+
+/// The knowledge graph.
+#[derive(Debug, Clone, Default)]
+pub struct KnowledgeGraph {
+    pub graph: StableDiGraph<Node, Edge>,
+    pub meta: GraphMeta,
+    nodes: FxHashMap<String, NodeIndex>,
+    edges: FxHashMap<(NodeIndex, String, NodeIndex), EdgeIndex>,
+}
+
+impl KnowledgeGraph {
+    pub fn new() -> Self {
+        KnowledgeGraph {
+            meta: GraphMeta {
+                generator: format!("silkgraph {}", env!("CARGO_PKG_VERSION")),
+                schema_version: 1,
+                ..GraphMeta::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    /// The node of `entity`, created on first use.
+    pub fn node_for(&mut self, entity: &Entity) -> NodeIndex {
+        if let Some(&n) = self.nodes.get(&entity.id) {
+            return n;
+        }
+        self.insert_node(Node {
+            id: entity.id.clone(),
+            label: entity.name.clone(),
+            etype: entity.etype,
+            mentions: 0,
+            documents: 0,
+            last_doc: None,
+        })
+    }
+
+    /// Insert a node as it is (snapshot loading, diff union). Returns the existing index when
+    /// the id is already present.
+    pub fn insert_node(&mut self, node: Node) -> NodeIndex {
+        if let Some(&n) = self.nodes.get(&node.id) {
+            return n;
+        }
+        let id = node.id.clone();
+        let n = self.graph.add_node(node);
+        self.nodes.insert(id, n);
+        n
+    }
+
+    /// Count a mention of `entity` in document number `doc` (`counted`: the sentence is the
+    /// first copy of its text).
+    pub fn count_mention(&mut self, entity: &Entity, doc: u32, counted: bool) {
+        let n = self.node_for(entity);
+        let node = &mut self.graph[n];
+        if counted {
+            node.mentions += 1;
+        }
+        if node.last_doc != Some(doc) {
+            node.last_doc = Some(doc);
+            node.documents += 1;
+        }
+    }
+
+    pub fn node_index(&self, id: &str) -> Option<NodeIndex> {
+        self.nodes.get(id).copied()
+    }
+
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.node_index(id).map(|n| &self.graph[n])
+    }
+
+    /// Add one supporting sentence to the edge (source, relation, target).
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_edge(
+        &mut self,
+        source: &Entity,
+        relation: &str,
+        target: &Entity,
+        symmetric: bool,
+        sentence_key: u64,
+        evidence: Evidence,
+        facts: EdgeFacts,
+    ) {
+        if source.id == target.id {
+            return;
+        }
+        let (a, b) = if symmetric && target.id < source.id {
+            (target, source)
+        } else {
+            (source, target)
+        };
+        let na = self.node_for(a);
+        let nb = self.node_for(b);
+        let key = (na, relation.to_string(), nb);
+        let e = match self.edges.get(&key) {
+            Some(&e) => e,
+            None => {
+                let e = self.graph.add_edge(
+                    na,
+                    nb,
+                    Edge {
+                        source: a.id.clone(),
+                        target: b.id.clone(),
+                        relation: relation.to_string(),
+                        symmetric,
+                        weight: 0,
+                        evidence: Vec::new(),
+                        weapons: Vec::new(),
+                        status: None,
+                        years: Vec::new(),
+                        inferred: true,
+                        keys: FxHashSet::default(),
+                    },
+                );
+                self.edges.insert(key, e);
+                e
+            }
+        };
+        let edge = &mut self.graph[e];
+        if edge.keys.insert(sentence_key) {
+            edge.weight += 1;
+        }
+        if !edge.evidence.contains(&evidence) {
+            edge.evidence.push(evidence);
+        }
+        for w in facts.weapons {
+            if !edge.weapons.contains(&w) {
+                edge.weapons.push(w);
+            }
+        }
+        edge.weapons.sort();
+        edge.status = edge.status.max(facts.status);
+        for y in facts.years {
+            if !edge.years.contains(&y) {
+                edge.years.push(y);
+            }
+        }
+        edge.years.sort_unstable();
+        edge.inferred &= facts.inferred;
+    }
+
+    /// Insert an edge as it is (snapshot loading, diff union).
+    pub fn insert_edge(&mut self, edge: Edge) -> Option<EdgeIndex> {
+        let na = self.node_index(&edge.source)?;
+        let nb = self.node_index(&edge.target)?;
+        let key = (na, edge.relation.clone(), nb);
+        if let Some(&e) = self.edges.get(&key) {
+            return Some(e);
+        }
+        let e = self.graph.add_edge(na, nb, edge);
+        self.edges.insert(key, e);
+        Some(e)
+    }
+
+    pub fn edge(&self, source: &str, relation: &str, target: &str) -> Option<&Edge> {
+        let na = self.node_index(source)?;
+        let nb = self.node_index(target)?;
+        self.edges
+            .get(&(na, relation.to_string(), nb))
+            .map(|&e| &self.graph[e])
+    }
+
+    /// Drop co-occurrence edges lighter than `min_weight`, and nodes left without edges only
+    /// when `drop_isolated` is set.
+    pub fn retain_edges(&mut self, mut keep: impl FnMut(&Edge) -> bool) {
+        let gone: Vec<EdgeIndex> = self
+            .graph
+            .edge_indices()
+            .filter(|&e| !keep(&self.graph[e]))
+            .collect();
+        for e in gone {
+            if let Some(edge) = self.graph.remove_edge(e) {
+                let na = self.nodes[&edge.source];
+                let nb = self.nodes[&edge.target];
+                self.edges.remove(&(na, edge.relation, nb));
+            }
+        }
+    }
+
+    /// Nodes sorted by id: the order every exporter writes.
+    pub fn sorted_nodes(&self) -> Vec<&Node> {
+        let mut v: Vec<&Node> = self.graph.node_weights().collect();
+        v.sort_by(|a, b| a.id.cmp(&b.id));
+        v
+    }
+
+    /// Edges sorted by (source, relation, target), evidence sorted: the export order.
+    pub fn sorted_edges(&self) -> Vec<&Edge> {
+        let mut v: Vec<&Edge> = self.graph.edge_weights().collect();
+        v.sort_by(|a, b| {
+            (&a.source, &a.relation, &a.target).cmp(&(&b.source, &b.relation, &b.target))
+        });
+        v
+    }
+
+    /// Sort evidence lists so output does not depend on processing order.
+    pub fn normalise(&mut self) {
+        for e in self.graph.edge_weights_mut() {
+            e.evidence.sort();
+        }
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// Edges touching `id`, in either direction.
+    pub fn edges_of(&self, id: &str) -> Vec<&Edge> {
+        let Some(n) = self.node_index(id) else {
+            return Vec::new();
+        };
+        let mut v: Vec<&Edge> = self
+            .graph
+            .edges_directed(n, petgraph::Direction::Outgoing)
+            .chain(self.graph.edges_directed(n, petgraph::Direction::Incoming))
+            .map(|e| e.weight())
+            .collect();
+        v.sort_by(|a, b| {
+            (&a.source, &a.relation, &a.target).cmp(&(&b.source, &b.relation, &b.target))
+        });
+        v.dedup_by(|a, b| std::ptr::eq(*a, *b));
+        v
+    }
+
+    /// Relations present, sorted.
+    pub fn relations(&self) -> BTreeSet<&str> {
+        self.graph
+            .edge_weights()
+            .map(|e| e.relation.as_str())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::{Gazetteer, SourceFile};
+
+    fn gaz() -> Gazetteer {
+        Gazetteer::from_sources(&[SourceFile {
+            name: "t.toml".into(),
+            text: "[[entity]]\nid = \"country:a\"\ntype = \"country\"\nname = \"Aland\"\n\n[[entity]]\nid = \"country:b\"\ntype = \"country\"\nname = \"Bland\"\n".into(),
+        }])
+        .unwrap()
+    }
+
+    fn ev(doc: &str, s: usize) -> Evidence {
+        Evidence {
+            doc: doc.into(),
+            sentence: s,
+            start: 0,
+            end: 1,
+            text: None,
+            rule: None,
+            resolved: None,
+        }
+    }
+
+    #[test]
+    fn duplicate_sentences_add_evidence_not_weight() {
+        let g = gaz();
+        let (a, b) = (
+            g.entity(g.get("country:a").unwrap()),
+            g.entity(g.get("country:b").unwrap()),
+        );
+        let mut kg = KnowledgeGraph::new();
+        kg.add_edge(
+            b,
+            CO_OCCURS_WITH,
+            a,
+            true,
+            7,
+            ev("d1", 0),
+            EdgeFacts::default(),
+        );
+        kg.add_edge(
+            a,
+            CO_OCCURS_WITH,
+            b,
+            true,
+            7,
+            ev("d2", 3),
+            EdgeFacts::default(),
+        );
+        kg.add_edge(
+            a,
+            CO_OCCURS_WITH,
+            b,
+            true,
+            8,
+            ev("d2", 4),
+            EdgeFacts::default(),
+        );
+        assert_eq!(kg.edge_count(), 1);
+        let e = kg.edge("country:a", CO_OCCURS_WITH, "country:b").unwrap();
+        assert_eq!(e.weight, 2);
+        assert_eq!(e.evidence.len(), 3);
+    }
+}

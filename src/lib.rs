@@ -1,0 +1,30 @@
+//! silkgraph: turn geopolitical news text into a typed knowledge graph.
+//!
+//! The data flow, one module per stage:
+//! [`corpus`] (files, directories, JSONL, stdin) → [`boilerplate`] (lines that are not article
+//! text) → [`text`] (folding for matching, sentence splitting) → [`gazetteer`] + [`matcher`]
+//! (mentions) → [`relations`] (typed edges) → [`graph`] (petgraph, evidence, weights) →
+//! [`export`] (GraphML, GEXF, DOT, JSON). [`pipeline`] runs the stages over a corpus.
+//!
+//! ```no_run
+//! use silkgraph::{corpus, pipeline::{Pipeline, GazetteerConfig, ExtractOptions}, export};
+//! let p = Pipeline::load(&GazetteerConfig::default())?;
+//! let sources = corpus::collect_sources(&["seeds".into()])?;
+//! let (graph, _report) = p.extract(&sources, &ExtractOptions::default(), |_| {}, |_| {})?;
+//! let graphml = export::render(&graph, export::Format::Graphml, &export::ExportOptions::default());
+//! # Ok::<(), silkgraph::Error>(())
+//! ```
+
+pub mod boilerplate;
+pub mod corpus;
+mod embedded;
+pub mod error;
+pub mod export;
+pub mod gazetteer;
+pub mod graph;
+pub mod matcher;
+pub mod pipeline;
+pub mod relations;
+pub mod text;
+
+pub use error::{Error, Result};

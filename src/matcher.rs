@@ -1,0 +1,502 @@
+//! The matcher: finds gazetteer aliases in text.
+//!
+//! One aho-corasick automaton (leftmost-longest) runs over the folded text (see
+//! [`crate::text::Folded`]), so case-insensitive aliases match with Unicode folding and every
+//! dash and apostrophe variant. Each candidate is then checked on the *original* text:
+//! Unicode word boundaries at both ends and, for case-sensitive aliases ("US", "SCO"), the
+//! exact letters. When the longest candidate fails a check, shorter aliases starting at the
+//! same place are tried (anchored search), so "South Sudanese" still yields "South Sudan" when
+//! only that alias is listed, and "Chinese-manufactured" yields "Chinese".
+//!
+//! Ambiguous aliases are resolved per document (`requires_any`, `context`, `priority`), and a
+//! capital is read as its country when it acts and as a place when it is a location.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{line_of, Error, Result};
+use crate::gazetteer::{AliasKind, EntityIdx, Gazetteer};
+use crate::text::{fold, is_word_char, normalise_keep_case, Folded, SentenceSpan};
+
+/// One entity mention: a byte span of the original document text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    pub entity: EntityIdx,
+    pub start: usize,
+    pub end: usize,
+    pub kind: AliasKind,
+    /// Index of the alias claim in [`Gazetteer::aliases`].
+    pub alias: u32,
+}
+
+#[derive(Debug, Clone)]
+struct Claim {
+    alias: u32,
+    /// For case-sensitive claims: the exact (dash/quote-normalised) text to compare.
+    exact: Option<String>,
+}
+
+/// Cue words deciding a capital's reading.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapitalCues {
+    #[serde(default)]
+    place_before: Vec<String>,
+    #[serde(default)]
+    place_after: Vec<String>,
+}
+
+impl CapitalCues {
+    pub fn embedded() -> Result<Self> {
+        Self::parse(
+            "<embedded>/text/capital_cues.toml",
+            crate::embedded::CAPITAL_CUES,
+        )
+    }
+
+    pub fn parse(file: &str, text: &str) -> Result<Self> {
+        let mut c: CapitalCues = toml::from_str(text).map_err(|e| {
+            Error::data(
+                file,
+                e.span().map(|s| line_of(text, s.start)).unwrap_or(1),
+                e.message().to_string(),
+            )
+        })?;
+        c.place_before = c.place_before.iter().map(|w| fold(w)).collect();
+        c.place_after = c.place_after.iter().map(|w| fold(w)).collect();
+        Ok(c)
+    }
+}
+
+/// The compiled matcher for one gazetteer.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    ac: AhoCorasick,
+    claims: Vec<Vec<Claim>>,
+    cues: CapitalCues,
+}
+
+/// A raw match before ambiguity resolution.
+struct Candidate {
+    start: usize,
+    end: usize,
+    claims: Vec<u32>,
+}
+
+impl Matcher {
+    /// Build the automaton for every alias of `gazetteer`.
+    pub fn new(gazetteer: &Gazetteer, cues: CapitalCues) -> Result<Self> {
+        let mut index: FxHashMap<String, usize> = FxHashMap::default();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut claims: Vec<Vec<Claim>> = Vec::new();
+        for (i, a) in gazetteer.aliases.iter().enumerate() {
+            let folded = fold(&a.text);
+            let p = *index.entry(folded.clone()).or_insert_with(|| {
+                patterns.push(folded);
+                claims.push(Vec::new());
+                patterns.len() - 1
+            });
+            claims[p].push(Claim {
+                alias: i as u32,
+                exact: a.case_sensitive.then(|| normalise_keep_case(&a.text)),
+            });
+        }
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Both)
+            .build(&patterns)
+            .map_err(|e| Error::Invalid(format!("cannot build the alias automaton: {e}")))?;
+        Ok(Matcher { ac, claims, cues })
+    }
+
+    /// Number of distinct alias patterns in the automaton.
+    pub fn pattern_count(&self) -> usize {
+        self.claims.len()
+    }
+
+    /// Find the mentions in `text` (a whole document). `sentences` are used for `context`
+    /// rules; `folded` is a reusable buffer. Mentions are sorted and never overlap.
+    pub fn find(
+        &self,
+        g: &Gazetteer,
+        text: &str,
+        sentences: &[SentenceSpan],
+        folded: &mut Folded,
+    ) -> Vec<Mention> {
+        folded.fold_into(text);
+        let candidates = self.candidates(text, folded);
+        self.resolve(g, text, sentences, candidates)
+    }
+
+    fn candidates(&self, text: &str, f: &Folded) -> Vec<Candidate> {
+        let hay = f.text.as_bytes();
+        let mut out = Vec::new();
+        let mut pos = 0;
+        while pos < hay.len() {
+            let Some(m) = self.ac.find(Input::new(hay).range(pos..)) else {
+                break;
+            };
+            let mut cand = Some(m);
+            let mut accepted = None;
+            while let Some(c) = cand {
+                if let Some(ok) = self.check(text, f, c.pattern().as_usize(), c.start(), c.end()) {
+                    accepted = Some((c.end(), ok));
+                    break;
+                }
+                // Try the next shorter alias starting at the same place.
+                if c.end() <= c.start() + 1 {
+                    break;
+                }
+                cand = self.ac.find(
+                    Input::new(hay)
+                        .range(c.start()..c.end() - 1)
+                        .anchored(Anchored::Yes),
+                );
+            }
+            match accepted {
+                Some((end, cand)) => {
+                    out.push(cand);
+                    pos = end;
+                }
+                None => {
+                    // Resume at the next character after the rejected start.
+                    let mut next = m.start() + 1;
+                    while next < hay.len() && !f.text.is_char_boundary(next) {
+                        next += 1;
+                    }
+                    pos = next;
+                }
+            }
+        }
+        out
+    }
+
+    /// Check a folded match against the original text: boundaries and case.
+    fn check(
+        &self,
+        text: &str,
+        f: &Folded,
+        pattern: usize,
+        fs: usize,
+        fe: usize,
+    ) -> Option<Candidate> {
+        if f.splits_char(fs) || f.splits_char(fe) {
+            return None;
+        }
+        let (start, end) = (f.orig(fs), f.orig(fe));
+        let surface = &text[start..end];
+        let first = surface.chars().next()?;
+        let last = surface.chars().next_back()?;
+        if is_word_char(first) {
+            if let Some(prev) = text[..start].chars().next_back() {
+                if is_word_char(prev) {
+                    return None;
+                }
+            }
+        }
+        if is_word_char(last) {
+            if let Some(next) = text[end..].chars().next() {
+                if is_word_char(next) {
+                    return None;
+                }
+            }
+        }
+        let mut exact_surface: Option<String> = None;
+        let claims: Vec<u32> = self.claims[pattern]
+            .iter()
+            .filter(|c| match &c.exact {
+                None => true,
+                Some(exact) => {
+                    let s = exact_surface.get_or_insert_with(|| normalise_keep_case(surface));
+                    s == exact
+                }
+            })
+            .map(|c| c.alias)
+            .collect();
+        if claims.is_empty() {
+            return None;
+        }
+        Some(Candidate { start, end, claims })
+    }
+
+    fn resolve(
+        &self,
+        g: &Gazetteer,
+        text: &str,
+        sentences: &[SentenceSpan],
+        candidates: Vec<Candidate>,
+    ) -> Vec<Mention> {
+        // Entities named without any doubt in this document: evidence for `requires_any`.
+        let mut certain: FxHashSet<EntityIdx> = FxHashSet::default();
+        for c in &candidates {
+            if let [only] = c.claims[..] {
+                let a = &g.aliases[only as usize];
+                if !a.ambiguous && !a.is_conditional() {
+                    certain.insert(a.entity);
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(candidates.len());
+        for c in candidates {
+            let chosen = if let [only] = c.claims[..] {
+                let a = &g.aliases[only as usize];
+                (!a.is_conditional() || self.holds(g, only, text, sentences, c.start, &certain))
+                    .then_some(only)
+            } else {
+                c.claims
+                    .iter()
+                    .copied()
+                    .filter(|&al| {
+                        !g.aliases[al as usize].is_conditional()
+                            || self.holds(g, al, text, sentences, c.start, &certain)
+                    })
+                    // Highest priority, then conditional (more specific) claims, then file order.
+                    .max_by_key(|&al| {
+                        let a = &g.aliases[al as usize];
+                        (a.priority, a.is_conditional(), std::cmp::Reverse(al))
+                    })
+            };
+            let Some(al) = chosen else { continue };
+            let a = &g.aliases[al as usize];
+            let entity = match a.place_reading {
+                Some(place) if self.reads_as_place(text, c.start, c.end) => place,
+                _ => a.entity,
+            };
+            out.push(Mention {
+                entity,
+                start: c.start,
+                end: c.end,
+                kind: a.kind,
+                alias: al,
+            });
+        }
+        out
+    }
+
+    fn holds(
+        &self,
+        g: &Gazetteer,
+        alias: u32,
+        text: &str,
+        sentences: &[SentenceSpan],
+        at: usize,
+        certain: &FxHashSet<EntityIdx>,
+    ) -> bool {
+        let a = &g.aliases[alias as usize];
+        if !a.requires_any.is_empty() && a.requires_any.iter().any(|e| certain.contains(e)) {
+            return true;
+        }
+        if !a.context.is_empty() {
+            let s = sentences
+                .iter()
+                .find(|s| s.start <= at && at < s.end)
+                .map(|s| &text[s.start..s.end])
+                .unwrap_or(text);
+            let fs = fold(s);
+            if a.context.iter().any(|w| fs.contains(w.as_str())) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// A capital is a place after a locative phrase ("in", "a visit to") or before "-based";
+    /// with a possessive ("Beijing's") it is always the government.
+    fn reads_as_place(&self, text: &str, start: usize, end: usize) -> bool {
+        let mut after_end = text.len().min(end + 24);
+        while !text.is_char_boundary(after_end) {
+            after_end -= 1;
+        }
+        let after = fold(&text[end..after_end]);
+        if after.starts_with("'s") || after.starts_with("s'") {
+            return false;
+        }
+        if self
+            .cues
+            .place_after
+            .iter()
+            .any(|c| after.starts_with(c.as_str()))
+        {
+            return true;
+        }
+        let mut before_start = start.saturating_sub(48);
+        while !text.is_char_boundary(before_start) {
+            before_start += 1;
+        }
+        let before = fold(&text[before_start..start]);
+        let before = before.split_whitespace().collect::<Vec<_>>().join(" ");
+        self.cues.place_before.iter().any(|cue| {
+            before
+                .strip_suffix(cue.as_str())
+                .is_some_and(|rest| rest.chars().next_back().is_none_or(|c| !is_word_char(c)))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::SourceFile;
+
+    const GAZ: &str = r#"
+[[entity]]
+id = "country:china"
+type = "country"
+name = "China"
+demonyms = ["Chinese"]
+capitals = ["Beijing"]
+
+[[entity]]
+id = "country:pakistan"
+type = "country"
+name = "Pakistan"
+demonyms = ["Pakistani"]
+capitals = ["Islamabad"]
+
+[[entity]]
+id = "country:india"
+type = "country"
+name = "India"
+demonyms = ["Indian"]
+
+[[entity]]
+id = "country:united-states"
+type = "country"
+name = "United States"
+acronyms = ["US", "U.S."]
+
+[[entity]]
+id = "country:turkiye"
+type = "country"
+name = "Türkiye"
+variants = ["Turkey"]
+
+[[entity]]
+id = "place:south-china-sea"
+type = "place"
+name = "South China Sea"
+
+[[entity]]
+id = "country:south-sudan"
+type = "country"
+name = "South Sudan"
+
+[[entity]]
+id = "weapon:jf-17"
+type = "weapon"
+name = "JF-17"
+variants = ["JF-17 Thunder", { text = "Thunder", case = "sensitive", ambiguous = true, requires_any = ["country:pakistan"] }]
+made_by = ["country:pakistan", "country:china"]
+"#;
+
+    fn setup() -> (Gazetteer, Matcher) {
+        let g = Gazetteer::from_sources(&[SourceFile {
+            name: "t.toml".into(),
+            text: GAZ.into(),
+        }])
+        .unwrap();
+        let m = Matcher::new(&g, CapitalCues::embedded().unwrap()).unwrap();
+        (g, m)
+    }
+
+    fn tag(text: &str) -> Vec<(String, String)> {
+        let (g, m) = setup();
+        let mut f = Folded::default();
+        let sents = [SentenceSpan {
+            start: 0,
+            end: text.len(),
+        }];
+        m.find(&g, text, &sents, &mut f)
+            .into_iter()
+            .map(|mm| {
+                (
+                    text[mm.start..mm.end].to_string(),
+                    g.entity(mm.entity).id.clone(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn possessive_with_curly_apostrophe() {
+        assert_eq!(
+            tag("Pakistan’s army"),
+            vec![("Pakistan".into(), "country:pakistan".into())]
+        );
+    }
+
+    #[test]
+    fn hyphenated_compounds_and_pairs() {
+        let t = tag("Chinese-manufactured jets in the India–Pakistan conflict");
+        let ids: Vec<_> = t.iter().map(|x| x.1.as_str()).collect();
+        assert_eq!(
+            ids,
+            vec!["country:china", "country:india", "country:pakistan"]
+        );
+    }
+
+    #[test]
+    fn longest_alias_wins() {
+        let t = tag("Patrols in the South China Sea grew.");
+        assert_eq!(
+            t,
+            vec![("South China Sea".into(), "place:south-china-sea".into())]
+        );
+    }
+
+    #[test]
+    fn case_sensitive_acronyms_and_unicode_folding() {
+        assert!(tag("let us go").is_empty());
+        assert_eq!(tag("the US and TÜRKIYE").len(), 2);
+        assert_eq!(tag("U.S. officials")[0].1, "country:united-states");
+    }
+
+    #[test]
+    fn demonym_plurals() {
+        assert_eq!(tag("Many Pakistanis agree")[0].1, "country:pakistan");
+    }
+
+    #[test]
+    fn no_match_inside_words() {
+        assert!(tag("Indiana and Chinesey").is_empty());
+    }
+
+    #[test]
+    fn shorter_alias_when_longest_fails_boundary() {
+        // "JF-17 Thunder" ends inside "Thunderbolt": the shorter "JF-17" at the same start wins.
+        assert_eq!(tag("the JF-17 Thunderbolt")[0].0, "JF-17".to_string());
+        assert!(tag("South Sudanese troops").is_empty());
+    }
+
+    #[test]
+    fn capital_actor_or_place() {
+        assert_eq!(
+            tag("Islamabad maintains its stance")[0].1,
+            "country:pakistan"
+        );
+        assert_eq!(tag("Beijing articulated a plan")[0].1, "country:china");
+        assert_eq!(
+            tag("He visited Islamabad last week")[0].1,
+            "place:islamabad"
+        );
+        assert_eq!(tag("a summit in Beijing")[0].1, "place:beijing");
+        assert_eq!(tag("a visit to Islamabad")[0].1, "place:islamabad");
+        assert_eq!(tag("a warning to Beijing")[0].1, "country:china");
+        assert_eq!(
+            tag("an increase in Beijing’s engagement")[0].1,
+            "country:china"
+        );
+        assert_eq!(tag("an Islamabad-based analyst")[0].1, "place:islamabad");
+    }
+
+    #[test]
+    fn ambiguous_alias_needs_its_condition() {
+        assert!(tag("Thunder rolled over the hills").is_empty());
+        let t = tag("Pakistan flies the Thunder");
+        assert_eq!(t.last().unwrap().1, "weapon:jf-17");
+        assert!(tag("thunder in Pakistan")
+            .iter()
+            .all(|x| x.1 != "weapon:jf-17"));
+    }
+}

@@ -1,0 +1,373 @@
+//! The extraction pipeline: documents → sentences → mentions → (relations) → graph.
+//!
+//! Documents stream through in batches: a batch is analysed in parallel (rayon), then merged
+//! into the graph in corpus order, so the graph is identical for any thread count and the
+//! corpus is never held in memory as a whole.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
+use serde::Serialize;
+
+use crate::boilerplate::Boilerplate;
+use crate::corpus::{self, Document, Item, Source};
+use crate::error::{Error, Result};
+use crate::gazetteer::{Gazetteer, SourceFile};
+use crate::graph::{EdgeFacts, Evidence, KnowledgeGraph, CO_OCCURS_WITH};
+use crate::matcher::{CapitalCues, Matcher, Mention};
+use crate::relations::{RelationHit, RelationRules};
+use crate::text::{self, Folded, SentenceSpan};
+
+/// Which edges `extract` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RelationMode {
+    /// Typed relations only.
+    Typed,
+    /// Co-occurrence edges only.
+    Cooccurrence,
+    /// Both.
+    #[default]
+    All,
+}
+
+impl RelationMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelationMode::Typed => "typed",
+            RelationMode::Cooccurrence => "cooccurrence",
+            RelationMode::All => "all",
+        }
+    }
+}
+
+/// Where the gazetteer comes from.
+#[derive(Debug, Clone, Default)]
+pub struct GazetteerConfig {
+    /// Extra directories loaded on top of (or instead of) the embedded files.
+    pub dirs: Vec<PathBuf>,
+    pub no_default: bool,
+}
+
+/// A sentence and what was found in it.
+#[derive(Debug, Clone)]
+pub struct SentenceRecord {
+    /// 0-based index among the document's kept sentences.
+    pub index: usize,
+    pub span: SentenceSpan,
+    pub key: u64,
+    pub mentions: Vec<Mention>,
+    pub relations: Vec<RelationHit>,
+}
+
+/// The analysis of one document.
+#[derive(Debug, Clone)]
+pub struct DocAnalysis {
+    pub id: String,
+    pub text: String,
+    pub sentences: Vec<SentenceRecord>,
+    /// Lines skipped as boilerplate, by rule index.
+    pub skipped: Vec<usize>,
+    pub long_lines: usize,
+}
+
+/// Counts of one extraction run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ExtractReport {
+    pub documents: u64,
+    pub bytes: u64,
+    pub sentences: u64,
+    pub duplicate_sentences: u64,
+    pub mentions: u64,
+    pub skipped_lines: u64,
+    pub skipped_by_rule: Vec<(String, u64)>,
+    pub warnings: Vec<String>,
+}
+
+/// Options of one extraction.
+#[derive(Debug, Clone, Default)]
+pub struct ExtractOptions {
+    pub relations: RelationMode,
+    /// Drop co-occurrence edges with a weight below this.
+    pub min_weight: u64,
+}
+
+/// Everything needed to analyse text: gazetteer, matcher, boilerplate and relation rules.
+pub struct Pipeline {
+    pub gazetteer: Gazetteer,
+    pub matcher: Matcher,
+    pub boilerplate: Boilerplate,
+    pub rules: RelationRules,
+}
+
+/// Target size of a batch of documents analysed in parallel.
+const BATCH_BYTES: usize = 8 << 20;
+const BATCH_DOCS: usize = 512;
+
+impl Pipeline {
+    /// Load the gazetteer (embedded and/or user directories) and the embedded rules.
+    pub fn load(config: &GazetteerConfig) -> Result<Self> {
+        let mut files: Vec<SourceFile> = Vec::new();
+        if !config.no_default {
+            files.extend(crate::gazetteer::embedded_files());
+        }
+        for d in &config.dirs {
+            files.extend(crate::gazetteer::read_dir_files(d)?);
+        }
+        if files.is_empty() {
+            return Err(Error::Invalid(
+                "no gazetteer: --no-default-gazetteer needs at least one --gazetteer DIR".into(),
+            ));
+        }
+        let gazetteer = Gazetteer::from_sources(&files)?;
+        let mut rules = RelationRules::embedded(&gazetteer)?;
+        for d in &config.dirs {
+            let p = d.join("relations.toml");
+            if p.is_file() {
+                let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+                rules = RelationRules::parse(&p.display().to_string(), &text, &gazetteer)?;
+            }
+        }
+        Self::new(gazetteer, rules)
+    }
+
+    pub fn new(gazetteer: Gazetteer, rules: RelationRules) -> Result<Self> {
+        let matcher = Matcher::new(&gazetteer, CapitalCues::embedded()?)?;
+        Ok(Pipeline {
+            gazetteer,
+            matcher,
+            boilerplate: Boilerplate::embedded()?,
+            rules,
+        })
+    }
+
+    /// Split, tag and relate one document.
+    pub fn analyse(&self, doc: Document, with_relations: bool) -> DocAnalysis {
+        let text = doc.text;
+        let mut spans = Vec::new();
+        let mut skipped = Vec::new();
+        let mut long_lines = 0;
+        let mut line_start = 0;
+        let mut line_buf = Vec::new();
+        for line in text.split_inclusive('\n') {
+            let body = line.trim_end_matches(['\n', '\r']);
+            if body.len() > corpus::LONG_LINE_BYTES {
+                long_lines += 1;
+            }
+            if let Some(rule) = self.boilerplate.matches(body) {
+                skipped.push(rule);
+            } else if !body.trim().is_empty() {
+                line_buf.clear();
+                text::split_sentences(body, &mut line_buf);
+                spans.extend(line_buf.iter().map(|s| SentenceSpan {
+                    start: line_start + s.start,
+                    end: line_start + s.end,
+                }));
+            }
+            line_start += line.len();
+        }
+        let mut folded = Folded::default();
+        let mentions = self
+            .matcher
+            .find(&self.gazetteer, &text, &spans, &mut folded);
+        // Assign mentions to sentences (both sorted by start).
+        let mut sentences: Vec<SentenceRecord> = spans
+            .iter()
+            .enumerate()
+            .map(|(i, s)| SentenceRecord {
+                index: i,
+                span: *s,
+                key: text::sentence_key(&text[s.start..s.end]),
+                mentions: Vec::new(),
+                relations: Vec::new(),
+            })
+            .collect();
+        let mut si = 0;
+        for m in mentions {
+            while si < sentences.len() && sentences[si].span.end <= m.start {
+                si += 1;
+            }
+            if si == sentences.len() {
+                break;
+            }
+            let s = &mut sentences[si];
+            if s.span.start <= m.start && m.end <= s.span.end {
+                s.mentions.push(m);
+            }
+        }
+        if with_relations {
+            self.rules
+                .relate_document(&self.gazetteer, &text, &mut sentences);
+        }
+        DocAnalysis {
+            id: doc.id,
+            text,
+            sentences,
+            skipped,
+            long_lines,
+        }
+    }
+
+    /// Extract the graph of a corpus. `on_warning` sees each warning as it happens;
+    /// `on_progress` sees the bytes read so far.
+    pub fn extract(
+        &self,
+        sources: &[Source],
+        options: &ExtractOptions,
+        mut on_warning: impl FnMut(&str),
+        mut on_progress: impl FnMut(u64),
+    ) -> Result<(KnowledgeGraph, ExtractReport)> {
+        let mut graph = KnowledgeGraph::new();
+        let mut report = ExtractReport::default();
+        let mut skipped_by_rule = vec![0u64; self.boilerplate.rule_count()];
+        let mut seen: FxHashSet<u64> = FxHashSet::default();
+        let mut batch: Vec<Document> = Vec::new();
+        let mut batch_bytes = 0usize;
+        let mut doc_no: u32 = 0;
+        let with_relations = options.relations != RelationMode::Cooccurrence;
+
+        let mut flush = |batch: &mut Vec<Document>,
+                         graph: &mut KnowledgeGraph,
+                         report: &mut ExtractReport,
+                         doc_no: &mut u32| {
+            let docs = std::mem::take(batch);
+            let analyses: Vec<DocAnalysis> = docs
+                .into_par_iter()
+                .map(|d| self.analyse(d, with_relations))
+                .collect();
+            for a in analyses {
+                for &r in &a.skipped {
+                    skipped_by_rule[r] += 1;
+                }
+                self.merge(graph, report, &mut seen, &a, *doc_no, options.relations);
+                *doc_no += 1;
+            }
+        };
+
+        let mut items = Vec::new();
+        for src in sources {
+            items.clear();
+            corpus::read_source(src, &mut items)?;
+            for item in items.drain(..) {
+                match item {
+                    Item::Warning(w) => {
+                        on_warning(&w);
+                        report.warnings.push(w);
+                    }
+                    Item::Doc(d) => {
+                        report.documents += 1;
+                        report.bytes += d.text.len() as u64;
+                        batch_bytes += d.text.len();
+                        batch.push(d);
+                        if batch_bytes >= BATCH_BYTES || batch.len() >= BATCH_DOCS {
+                            flush(&mut batch, &mut graph, &mut report, &mut doc_no);
+                            batch_bytes = 0;
+                            on_progress(report.bytes);
+                        }
+                    }
+                }
+            }
+        }
+        flush(&mut batch, &mut graph, &mut report, &mut doc_no);
+        on_progress(report.bytes);
+
+        if options.min_weight > 1 {
+            let min = options.min_weight;
+            graph.retain_edges(|e| e.relation != CO_OCCURS_WITH || e.weight >= min);
+        }
+        graph.normalise();
+        report.skipped_lines = skipped_by_rule.iter().sum();
+        report.skipped_by_rule = skipped_by_rule
+            .iter()
+            .enumerate()
+            .filter(|(_, &n)| n > 0)
+            .map(|(i, &n)| (self.boilerplate.rule_name(i).to_string(), n))
+            .collect();
+        graph.meta.documents = report.documents;
+        graph.meta.sentences = report.sentences;
+        graph.meta.duplicate_sentences = report.duplicate_sentences;
+        graph.meta.skipped_lines = report.skipped_lines;
+        graph.meta.relations = options.relations.as_str().to_string();
+        Ok((graph, report))
+    }
+
+    /// Fold one analysed document into the graph.
+    fn merge(
+        &self,
+        graph: &mut KnowledgeGraph,
+        report: &mut ExtractReport,
+        seen: &mut FxHashSet<u64>,
+        a: &DocAnalysis,
+        doc_no: u32,
+        mode: RelationMode,
+    ) {
+        let g = &self.gazetteer;
+        let mut entities: Vec<u32> = Vec::new();
+        for s in &a.sentences {
+            report.sentences += 1;
+            let first = seen.insert(s.key);
+            if !first {
+                report.duplicate_sentences += 1;
+            }
+            report.mentions += s.mentions.len() as u64;
+            for m in &s.mentions {
+                graph.count_mention(g.entity(m.entity), doc_no, first);
+            }
+            let evidence = |with_text: bool| Evidence {
+                doc: a.id.clone(),
+                sentence: s.index,
+                start: s.span.start,
+                end: s.span.end,
+                text: with_text.then(|| a.text[s.span.start..s.span.end].to_string()),
+                rule: None,
+                resolved: None,
+            };
+            if mode != RelationMode::Typed {
+                entities.clear();
+                entities.extend(s.mentions.iter().map(|m| m.entity));
+                entities.sort_by(|x, y| g.entity(*x).id.cmp(&g.entity(*y).id));
+                entities.dedup();
+                for (i, &x) in entities.iter().enumerate() {
+                    for &y in &entities[i + 1..] {
+                        graph.add_edge(
+                            g.entity(x),
+                            CO_OCCURS_WITH,
+                            g.entity(y),
+                            true,
+                            s.key,
+                            evidence(false),
+                            EdgeFacts::default(),
+                        );
+                    }
+                }
+            }
+            if mode != RelationMode::Cooccurrence {
+                for r in &s.relations {
+                    let rule = self.rules.relation(r.relation);
+                    let mut ev = evidence(true);
+                    ev.rule = Some(r.rule.clone());
+                    ev.resolved = r.resolved.clone();
+                    graph.add_edge(
+                        g.entity(r.source),
+                        &rule.name,
+                        g.entity(r.target),
+                        rule.symmetric,
+                        s.key,
+                        ev,
+                        EdgeFacts {
+                            weapons: r
+                                .weapons
+                                .iter()
+                                .map(|w| g.entity(*w).name.clone())
+                                .collect(),
+                            status: r.status,
+                            years: r.years.clone(),
+                            inferred: r.inferred,
+                        },
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! Text normalisation for matching, and sentence splitting.
+//!
+//! Matching runs on a *folded* copy of the text: Unicode lower case, every dash as `-`, every
+//! single quote or apostrophe as `'`, double quotes as `"`, and non-breaking or narrow spaces as
+//! a space. The folded copy keeps a byte map back into the original, so every mention keeps
+//! byte offsets into the text the user gave us.
+
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashSet;
+use sentencex::languages::{English, Language};
+
+/// Map a character that has a matching-neutral form: dashes, quotes and spaces.
+#[inline]
+fn punct_fold(c: char) -> Option<char> {
+    match c {
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => Some('-'),
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{00B4}' | '`' => {
+            Some('\'')
+        }
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+        | '\u{00BB}' => Some('"'),
+        '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => Some(' '),
+        _ => None,
+    }
+}
+
+/// A folded copy of a text with a byte map back to the original.
+#[derive(Debug, Default, Clone)]
+pub struct Folded {
+    /// The folded text.
+    pub text: String,
+    /// `map[i]` is the original byte offset of folded byte `i`; `map[text.len()]` is the
+    /// original length. Bytes of one expanded character all map to that character's start.
+    pub map: Vec<u32>,
+}
+
+impl Folded {
+    /// Fold `src` for matching (case, dashes, quotes, spaces).
+    pub fn new(src: &str) -> Self {
+        let mut f = Folded {
+            text: String::with_capacity(src.len()),
+            map: Vec::with_capacity(src.len() + 1),
+        };
+        f.fold_into(src);
+        f
+    }
+
+    /// Reuse the buffers of `self` for a new text.
+    pub fn fold_into(&mut self, src: &str) {
+        self.text.clear();
+        self.map.clear();
+        let bytes = src.as_bytes();
+        let mut i = 0;
+        // ASCII fast path: one byte in, one byte out, identity map.
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                let o = if b == b'`' {
+                    b'\''
+                } else {
+                    b.to_ascii_lowercase()
+                };
+                // SAFETY-free: pushing an ASCII byte as a char keeps the String valid.
+                self.text.push(o as char);
+                self.map.push(i as u32);
+                i += 1;
+                continue;
+            }
+            let c = src[i..].chars().next().expect("char boundary");
+            let start = i as u32;
+            if let Some(p) = punct_fold(c) {
+                self.text.push(p);
+                self.map.push(start);
+            } else if c == '\u{00AD}' || c == '\u{200B}' || c == '\u{FEFF}' {
+                // Soft hyphen and zero-width characters vanish from the folded text.
+            } else {
+                for l in c.to_lowercase() {
+                    let before = self.text.len();
+                    self.text.push(l);
+                    for _ in before..self.text.len() {
+                        self.map.push(start);
+                    }
+                }
+            }
+            i += c.len_utf8();
+        }
+        self.map.push(src.len() as u32);
+    }
+
+    /// Original byte offset of folded byte `i`.
+    #[inline]
+    pub fn orig(&self, i: usize) -> usize {
+        self.map[i] as usize
+    }
+
+    /// True when folded offset `i` falls inside the expansion of one original character
+    /// (or between characters that fold to nothing), so a match cannot start or end there.
+    #[inline]
+    pub fn splits_char(&self, i: usize) -> bool {
+        i > 0 && i < self.text.len() && self.map[i] == self.map[i - 1]
+    }
+}
+
+/// Fold a short string (an alias, a cue) exactly as [`Folded::new`] folds text.
+pub fn fold(s: &str) -> String {
+    Folded::new(s).text
+}
+
+/// Normalise dashes, quotes and spaces but keep case: the form case-sensitive aliases are
+/// compared in.
+pub fn normalise_keep_case(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, '\u{00AD}' | '\u{200B}' | '\u{FEFF}'))
+        .map(|c| punct_fold(c).unwrap_or(c))
+        .collect()
+}
+
+/// Key of a sentence for duplicate detection: folded, whitespace collapsed.
+pub fn sentence_key(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let folded = fold(s);
+    let mut h = rustc_hash::FxHasher::default();
+    for w in folded.split_whitespace() {
+        w.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Is `c` part of a word for boundary purposes?
+#[inline]
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// A sentence: a byte span into its document's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SentenceSpan {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// English sentence splitting (sentencex) with an abbreviation list extended for news text:
+/// military and diplomatic ranks, months, "No." before numbers and the like.
+pub struct NewsEnglish {
+    english: English,
+    abbreviations: FxHashSet<String>,
+}
+
+static EXTRA_ABBREVIATIONS: &str = include_str!("../gazetteer/text/abbreviations.txt");
+
+static NEWS_ENGLISH: LazyLock<NewsEnglish> = LazyLock::new(|| {
+    let english = English {};
+    let mut abbreviations = english.get_abbreviations().clone();
+    for line in EXTRA_ABBREVIATIONS.lines() {
+        let w = line.split('#').next().unwrap_or("").trim();
+        if !w.is_empty() {
+            abbreviations.insert(w.trim_end_matches('.').to_lowercase());
+        }
+    }
+    NewsEnglish {
+        english,
+        abbreviations,
+    }
+});
+
+impl Language for NewsEnglish {
+    fn get_abbreviations(&self) -> &FxHashSet<String> {
+        &self.abbreviations
+    }
+    fn get_sentence_starters(&self) -> &FxHashSet<String> {
+        self.english.get_sentence_starters()
+    }
+    fn get_fronting_words(&self) -> &FxHashSet<String> {
+        self.english.get_fronting_words()
+    }
+}
+
+/// Split `line` (a piece of text holding no line break) into sentences; spans are offsets
+/// into `line`, trimmed of surrounding whitespace, never empty.
+pub fn split_sentences(line: &str, out: &mut Vec<SentenceSpan>) {
+    let base = line.as_ptr() as usize;
+    for piece in NEWS_ENGLISH.segment(line) {
+        let trimmed = piece.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let start = trimmed.as_ptr() as usize - base;
+        out.push(SentenceSpan {
+            start,
+            end: start + trimmed.len(),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences(s: &str) -> Vec<&str> {
+        let mut v = Vec::new();
+        split_sentences(s, &mut v);
+        v.iter().map(|sp| &s[sp.start..sp.end]).collect()
+    }
+
+    #[test]
+    fn folds_case_dashes_quotes_and_keeps_offsets() {
+        let src = "TÜRKIYE’s India–Pakistan\u{00A0}rift";
+        let f = Folded::new(src);
+        assert_eq!(f.text, "türkiye's india-pakistan rift");
+        let i = f.text.find("pakistan").unwrap();
+        assert_eq!(&src[f.orig(i)..f.orig(i + "pakistan".len())], "Pakistan");
+        assert_eq!(f.map.len(), f.text.len() + 1);
+    }
+
+    #[test]
+    fn expanded_characters_cannot_be_split() {
+        let f = Folded::new("İstanbul");
+        // 'İ' lower-cases to "i̇" (two chars); offsets inside it map to the same original byte.
+        assert!(f.splits_char(1));
+        assert!(!f.splits_char(0));
+    }
+
+    #[test]
+    fn keeps_news_abbreviations_together() {
+        let s = "Lt. Gen. Asim Munir met U.S. officials. Dr. Khan spoke at No. 10 Downing Street. The deal cost US$ 1.525 billion.";
+        assert_eq!(
+            sentences(s),
+            vec![
+                "Lt. Gen. Asim Munir met U.S. officials.",
+                "Dr. Khan spoke at No. 10 Downing Street.",
+                "The deal cost US$ 1.525 billion."
+            ]
+        );
+    }
+
+    #[test]
+    fn ranks_and_initials() {
+        let s = "Brig. Gen. J. R. Smith and Adm. Lee arrived. Col. (retd.) Ahmed stayed.";
+        assert_eq!(sentences(s).len(), 2, "{:?}", sentences(s));
+    }
+
+    #[test]
+    fn quotes_stay_with_their_sentence() {
+        let s = "“Our job is peacekeeping,” Dar stated. He left.";
+        assert_eq!(
+            sentences(s),
+            vec!["“Our job is peacekeeping,” Dar stated.", "He left."]
+        );
+    }
+
+    #[test]
+    fn sentence_keys_ignore_case_and_spacing() {
+        assert_eq!(
+            sentence_key("China  supplies  arms."),
+            sentence_key("china supplies arms.")
+        );
+        assert_ne!(
+            sentence_key("China supplies arms."),
+            sentence_key("India supplies arms.")
+        );
+    }
+}
