@@ -197,7 +197,8 @@ impl Matcher {
         }
         if is_word_char(last) {
             if let Some(next) = text[end..].chars().next() {
-                if is_word_char(next) {
+                // "US$ 1.5 billion", "HK$": a currency code, not a mention.
+                if is_word_char(next) || matches!(next, '$' | '€' | '£' | '¥') {
                     return None;
                 }
             }
@@ -448,6 +449,7 @@ made_by = ["country:pakistan", "country:china"]
     #[test]
     fn case_sensitive_acronyms_and_unicode_folding() {
         assert!(tag("let us go").is_empty());
+        assert!(tag("a US$ 1.6 billion deal").is_empty());
         assert_eq!(tag("the US and TÜRKIYE").len(), 2);
         assert_eq!(tag("U.S. officials")[0].1, "country:united-states");
     }

@@ -34,7 +34,19 @@ pub fn render(g: &KnowledgeGraph) -> String {
         g.meta.documents,
         g.meta.sentences
     );
-    out.push_str("  <graph defaultedgetype=\"directed\" mode=\"static\">\n");
+    // Every edge keeps its own `type`; the default is `undirected` only when every edge is
+    // symmetric (co-occurrence only), since networkx builds its graph class from the default
+    // and raises on an edge of the other kind.
+    let edges = g.sorted_edges();
+    let default_type = if !edges.is_empty() && edges.iter().all(|e| e.symmetric) {
+        "undirected"
+    } else {
+        "directed"
+    };
+    let _ = writeln!(
+        out,
+        "  <graph defaultedgetype=\"{default_type}\" mode=\"static\">"
+    );
     attributes(&mut out, "node", NODE_ATTRS);
     attributes(&mut out, "edge", EDGE_ATTRS);
     out.push_str("    <nodes>\n");
@@ -63,7 +75,7 @@ pub fn render(g: &KnowledgeGraph) -> String {
         out.push_str("      </node>\n");
     }
     out.push_str("    </nodes>\n    <edges>\n");
-    for (i, e) in g.sorted_edges().into_iter().enumerate() {
+    for (i, e) in edges.into_iter().enumerate() {
         let ty = if e.symmetric {
             "undirected"
         } else {

@@ -1,0 +1,174 @@
+//! Rule tests on sentences written for them (not taken from the seed corpus), one group per
+//! pattern: active, passive, acquisition, coordination, references, negation, modality.
+
+use crate::corpus::Document;
+use crate::pipeline::{GazetteerConfig, Pipeline};
+use std::sync::LazyLock;
+
+static PIPELINE: LazyLock<Pipeline> =
+    LazyLock::new(|| Pipeline::load(&GazetteerConfig::default()).expect("embedded pipeline"));
+
+/// (source name, relation, target name, status) of every relation in `text`.
+fn rel(text: &str) -> Vec<(String, String, String, Option<&'static str>)> {
+    let p = &*PIPELINE;
+    let a = p.analyse(
+        Document {
+            id: "t".into(),
+            text: text.into(),
+        },
+        true,
+    );
+    let mut v: Vec<_> = a
+        .sentences
+        .iter()
+        .flat_map(|s| s.relations.iter())
+        .map(|h| {
+            (
+                p.gazetteer.entity(h.source).name.clone(),
+                p.rules.relation(h.relation).name.clone(),
+                p.gazetteer.entity(h.target).name.clone(),
+                h.status.map(|s| s.as_str()),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn has(v: &[(String, String, String, Option<&str>)], s: &str, r: &str, t: &str) -> bool {
+    v.iter().any(|x| x.0 == s && x.1 == r && x.2 == t)
+}
+
+#[test]
+fn active_transfer_with_coordinated_recipients() {
+    let v = rel("Russia delivered S-400 systems to both India and Türkiye last year.");
+    assert!(has(&v, "Russia", "supplies_arms_to", "India"), "{v:?}");
+    assert!(has(&v, "Russia", "supplies_arms_to", "Türkiye"), "{v:?}");
+    assert!(
+        v.iter().any(|x| x.0 == "India" && x.1 == "acquires"),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn acquisition_with_from_and_possessive_noun() {
+    let v = rel("Egypt's purchase of Rafale jets from France was completed in 2021.");
+    assert!(has(&v, "France", "supplies_arms_to", "Egypt"), "{v:?}");
+    assert!(has(&v, "Egypt", "acquires", "Rafale"), "{v:?}");
+}
+
+#[test]
+fn deal_with_partner_before_the_acquisition_noun() {
+    let v = rel("Bangladesh signed a contract with China for the purchase of 16 J-10C fighters.");
+    assert!(has(&v, "China", "supplies_arms_to", "Bangladesh"), "{v:?}");
+    assert!(has(&v, "Bangladesh", "acquires", "J-10C"), "{v:?}");
+}
+
+#[test]
+fn passive_seller() {
+    let v = rel("Nigeria now flies the JF-17 fighters sold by Pakistan.");
+    assert!(has(&v, "Pakistan", "supplies_arms_to", "Nigeria"), "{v:?}");
+}
+
+#[test]
+fn made_by_compound_and_passive() {
+    let v = rel("Myanmar inducted Chinese-made J-10C jets.");
+    assert!(has(&v, "J-10C", "made_by", "China"), "{v:?}");
+    assert!(has(&v, "Myanmar", "acquires", "J-10C"), "{v:?}");
+    let v = rel("Co-developed by China and Pakistan, the JF-17 is a light fighter.");
+    assert!(
+        has(&v, "JF-17", "made_by", "China") && has(&v, "JF-17", "made_by", "Pakistan"),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn supplier_inferred_from_maker() {
+    let v = rel("Iraq procured the Chinese-manufactured HQ-9 system.");
+    assert!(has(&v, "Iraq", "acquires", "HQ-9"), "{v:?}");
+    assert!(has(&v, "China", "supplies_arms_to", "Iraq"), "{v:?}");
+}
+
+#[test]
+fn pronoun_resolves_to_previous_subject() {
+    let v = rel("Türkiye has become a major drone exporter. In 2022, it supplied Bayraktar TB2 drones to Poland.");
+    assert!(has(&v, "Türkiye", "supplies_arms_to", "Poland"), "{v:?}");
+}
+
+#[test]
+fn negation_and_denial_give_nothing() {
+    assert!(rel("Israel did not supply Harop drones to Azerbaijan.")
+        .iter()
+        .all(|x| x.1 != "supplies_arms_to"));
+    let v = rel("Officials in Tehran denied reports that Iran sold drones to Russia.");
+    assert!(v.is_empty(), "{v:?}");
+}
+
+#[test]
+fn modality_sets_status() {
+    let v = rel("Indonesia is in negotiations with France to buy more Rafale jets.");
+    assert!(
+        v.iter()
+            .any(|x| x.0 == "France" && x.1 == "supplies_arms_to" && x.3 == Some("negotiating")),
+        "{v:?}"
+    );
+    let v = rel("Serbia has expressed interest in acquiring Rafale aircraft from France.");
+    assert!(
+        v.iter()
+            .any(|x| x.1 == "supplies_arms_to" && x.3 == Some("interest")),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn non_arms_trade_is_not_an_arms_transfer() {
+    let v = rel("Kazakhstan supplies wheat to Afghanistan.");
+    assert!(v.iter().all(|x| x.1 != "supplies_arms_to"), "{v:?}");
+}
+
+#[test]
+fn corridor_routes_and_bypass() {
+    let v = rel("The INSTC runs through Iran and Azerbaijan to reach Russia.");
+    assert!(
+        has(&v, "INSTC", "corridor_via", "Iran") && has(&v, "INSTC", "corridor_via", "Azerbaijan"),
+        "{v:?}"
+    );
+    let v = rel("The Middle Corridor lets traders bypass Russia.");
+    assert!(v.iter().all(|x| x.1 != "corridor_via"), "{v:?}");
+}
+
+#[test]
+fn membership_and_observer() {
+    let v = rel("Belarus completed its accession to the SCO in 2024.");
+    assert!(has(&v, "Belarus", "member_of", "SCO"), "{v:?}");
+    let v = rel("Mongolia remains an observer in the SCO.");
+    assert!(v.iter().all(|x| x.1 != "member_of"), "{v:?}");
+}
+
+#[test]
+fn conflict_needs_material_fighting() {
+    let v =
+        rel("Armenia and Azerbaijan clashed again; Azerbaijan launched strikes against Armenia.");
+    assert!(v.iter().any(|x| x.1 == "conflict_with"), "{v:?}");
+    let v = rel("Tensions and rivalry between India and China persist.");
+    assert!(v.is_empty(), "{v:?}");
+    let v = rel("The India-China border clashes of 2020 killed soldiers.");
+    assert!(
+        has(&v, "China", "conflict_with", "India") || has(&v, "India", "conflict_with", "China"),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn cooperation_needs_an_agreement_not_a_meeting() {
+    let v = rel("Kazakhstan and Uzbekistan signed a water-sharing agreement.");
+    assert!(v.iter().any(|x| x.1 == "cooperates_with"), "{v:?}");
+    let v = rel("The presidents of Kazakhstan and Uzbekistan met in Astana.");
+    assert!(v.iter().all(|x| x.1 != "cooperates_with"), "{v:?}");
+}
+
+#[test]
+fn pair_reference() {
+    let v = rel("Georgia and Armenia border each other. The two countries signed a transit pact.");
+    assert!(v.iter().any(|x| x.1 == "cooperates_with"), "{v:?}");
+}
