@@ -400,19 +400,20 @@ impl RelationRules {
                     ),
                 ));
             }
-            let nearest_subject =
-                match c.subject.as_deref() {
-                    None | Some("clause") => false,
-                    Some("nearest") => true,
-                    Some(other) => return Err(Error::data(
+            let nearest_subject = match c.subject.as_deref() {
+                None | Some("clause") => false,
+                Some("nearest") => true,
+                Some(other) => {
+                    return Err(Error::data(
                         file,
                         line,
                         format!(
                             "cue {:?}: subject must be \"clause\" or \"nearest\", not {other:?}",
                             c.name
                         ),
-                    )),
-                };
+                    ))
+                }
+            };
             let idx = rules.cues.len();
             for p in &c.phrases {
                 entries.push((p.clone(), Marker::Cue(idx)));
@@ -814,18 +815,61 @@ impl<'a> SentenceView<'a> {
 
     fn build_groups(&mut self) {
         let text = &self.folded.text;
+        let n = self.ments.len();
+        // Attributes name the owner of the mention next to them and take no role of their
+        // own: "the Aktau Sea Port of Kazakhstan", "China's Chengdu Aircraft Corporation".
+        let mut attribute = vec![false; n];
+        for i in 0..n {
+            let m = self.ments[i];
+            if i > 0 {
+                let p = self.ments[i - 1];
+                let gap = text[p.end..m.start].trim();
+                if matches!(gap, "of" | "of the")
+                    && self.etype(m.entity) == EntityType::Country
+                    && matches!(
+                        self.etype(p.entity),
+                        EntityType::Organization | EntityType::Place
+                    )
+                {
+                    attribute[i] = true;
+                }
+            }
+            if i + 1 < n {
+                let nx = self.ments[i + 1];
+                if text[m.end..nx.start].trim() == "'s"
+                    && self.is_actor(m.entity)
+                    && self.etype(nx.entity) == EntityType::Organization
+                {
+                    attribute[i] = true;
+                }
+            }
+        }
+        let possessive = |m: &M| text[m.end..].starts_with('\'');
         let mut groups: Vec<Group> = Vec::new();
         for (i, m) in self.ments.iter().enumerate() {
+            if attribute[i] {
+                continue;
+            }
             let joined = groups.last().and_then(|gr: &Group| {
                 let prev = &self.ments[*gr.members.last().unwrap()];
-                if prev.end > m.start {
+                if prev.end > m.start || possessive(prev) != possessive(m) {
                     return None;
                 }
-                let between = &text[prev.end..m.start];
+                // The words between, without attributes ("of Kazakhstan", "China's").
+                let mut between = String::new();
+                let mut at = prev.end;
+                for (j, a) in self.ments.iter().enumerate() {
+                    if attribute[j] && a.start >= prev.end && a.end <= m.start {
+                        between.push_str(&text[at..a.start]);
+                        between.push(' ');
+                        at = a.end;
+                    }
+                }
+                between.push_str(&text[at..m.start]);
                 let squeezed: String = between
                     .replace("'s", " ")
                     .split_whitespace()
-                    .filter(|w| !["the", "both"].contains(w))
+                    .filter(|w| !["the", "both", "of"].contains(w))
                     .collect::<Vec<_>>()
                     .join(" ");
                 let same_class = self.is_actor(prev.entity) == self.is_actor(m.entity);
@@ -1014,6 +1058,22 @@ impl<'a> SentenceView<'a> {
                     let v: Vec<EntityIdx> = self.members_of(gr, types);
                     (v.len() == 2).then_some(v)
                 });
+            // Otherwise exactly two actors named before it in this sentence.
+            let here = here.or_else(|| {
+                let mut v: Vec<EntityIdx> = Vec::new();
+                for gr in self
+                    .groups
+                    .iter()
+                    .filter(|gr| gr.end <= r.start && !gr.modifier)
+                {
+                    for e in self.members_of(gr, types) {
+                        if !v.contains(&e) {
+                            v.push(e);
+                        }
+                    }
+                }
+                (v.len() == 2).then_some(v)
+            });
             let pair = here.or_else(|| ctx.pair.map(|(a, b)| vec![a, b]))?;
             if !pair.iter().all(|&e| ok(e)) {
                 return None;
@@ -1586,9 +1646,10 @@ impl<'a> SentenceView<'a> {
                 }
             }
             Pattern::MemberInverse => {
-                let Some(org) = self.subject(cue.start, &[EntityType::Organization], ctx) else {
-                    return;
-                };
+                let org = self
+                    .subject(cue.start, &[EntityType::Organization], ctx)
+                    .or_else(|| self.nearest_before(cue.start, &[EntityType::Organization]));
+                let Some(org) = org else { return };
                 let members: Vec<EntityIdx> = self
                     .objects_after(cue.end, ACTOR, None)
                     .first()
@@ -1694,12 +1755,23 @@ impl<'a> SentenceView<'a> {
                             })
                             .and_then(|h| self.resolve(h, ACTOR, ctx))
                     });
-                let subj = by.or_else(|| self.subject(cue.start, ACTOR, ctx));
+                // "agreed to resume negotiations": agreeing to talk is not an agreement.
+                if self.markers.iter().any(|h| {
+                    h.marker == Marker::Modal(Status::Negotiating)
+                        && h.start >= cue.end
+                        && h.start <= cue.end + 40
+                }) {
+                    return;
+                }
+                let subj = by
+                    .or_else(|| self.subject(cue.start, ACTOR, ctx))
+                    .or_else(|| self.nearest_before(cue.start, ACTOR));
                 let Some(subj) = subj else { return };
                 let mut parties = subj.entities.clone();
                 let partners: Vec<EntityIdx> = self
                     .objects_after(cue.end, ACTOR, Some(&["with"]))
                     .first()
+                    .filter(|gr| gr.start <= cue.end + 50)
                     .map(|gr| self.members_of(gr, ACTOR))
                     .or_else(|| {
                         // "a deal with China for the acquisition": the partner before the cue.
@@ -1736,7 +1808,7 @@ impl<'a> SentenceView<'a> {
                     if let Some(other) = self
                         .groups
                         .iter()
-                        .filter(|gr| gr.start > subj.pos && gr.end <= cue.start && gr.start >= hs)
+                        .filter(|gr| gr.end <= cue.start && gr.start >= hs && !gr.modifier)
                         .flat_map(|gr| self.members_of(gr, ACTOR))
                         .find(|e| !parties.contains(e))
                     {
