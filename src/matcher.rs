@@ -295,7 +295,7 @@ impl Matcher {
                 .map(|s| &text[s.start..s.end])
                 .unwrap_or(text);
             let fs = fold(s);
-            if a.context.iter().any(|w| fs.contains(w.as_str())) {
+            if a.context.iter().any(|w| contains_word(&fs, w)) {
                 return true;
             }
         }
@@ -335,10 +335,30 @@ impl Matcher {
     }
 }
 
+/// Does `hay` contain `word` as a whole word (or phrase)? Both are folded.
+pub fn contains_word(hay: &str, word: &str) -> bool {
+    hay.match_indices(word).any(|(i, _)| {
+        let before = hay[..i].chars().next_back();
+        let after = hay[i + word.len()..].chars().next();
+        let edge_ok = |c: Option<char>, inner: Option<char>| {
+            c.is_none_or(|c| !is_word_char(c)) || inner.is_some_and(|c| !is_word_char(c))
+        };
+        edge_ok(before, word.chars().next()) && edge_ok(after, word.chars().next_back())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::gazetteer::SourceFile;
+
+    #[test]
+    fn context_words_are_whole_words() {
+        assert!(contains_word("the eu summit", "eu"));
+        assert!(!contains_word("a neutral europe", "eu"));
+        assert!(!contains_word("leadership", "ship"));
+        assert!(contains_word("u.n. talks", "u.n."));
+    }
 
     const GAZ: &str = r#"
 [[entity]]

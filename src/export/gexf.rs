@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{evidence_string, join, node_size, type_rgb, xml_escape};
+use super::{edge_decor, evidence_string, join, node_size, type_rgb, xml_escape, Decoration};
 use crate::graph::KnowledgeGraph;
 
 const NODE_ATTRS: &[(&str, &str)] = &[
@@ -23,7 +23,7 @@ const EDGE_ATTRS: &[(&str, &str)] = &[
     ("evidence", "string"),
 ];
 
-pub fn render(g: &KnowledgeGraph) -> String {
+pub fn render(g: &KnowledgeGraph, decor: Option<&Decoration>) -> String {
     let mut out = String::with_capacity(1 << 16);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str("<gexf xmlns=\"http://gexf.net/1.3\" xmlns:viz=\"http://gexf.net/1.3/viz\" version=\"1.3\">\n");
@@ -43,12 +43,35 @@ pub fn render(g: &KnowledgeGraph) -> String {
     } else {
         "directed"
     };
-    let _ = writeln!(
-        out,
-        "  <graph defaultedgetype=\"{default_type}\" mode=\"static\">"
-    );
-    attributes(&mut out, "node", NODE_ATTRS);
-    attributes(&mut out, "edge", EDGE_ATTRS);
+    let dynamic = decor.is_some_and(|d| d.dynamic);
+    let mode = if dynamic {
+        "mode=\"dynamic\" timeformat=\"integer\""
+    } else {
+        "mode=\"static\""
+    };
+    let _ = writeln!(out, "  <graph defaultedgetype=\"{default_type}\" {mode}>");
+    let mut node_attrs: Vec<(String, String)> = NODE_ATTRS
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    let mut edge_attrs: Vec<(String, String)> = EDGE_ATTRS
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    if let Some(d) = decor {
+        node_attrs.extend(
+            d.node_keys
+                .iter()
+                .map(|(a, t)| (a.clone(), gexf_type(t).to_string())),
+        );
+        edge_attrs.extend(
+            d.edge_keys
+                .iter()
+                .map(|(a, t)| (a.clone(), gexf_type(t).to_string())),
+        );
+    }
+    attributes(&mut out, "node", &node_attrs);
+    attributes(&mut out, "edge", &edge_attrs);
     out.push_str("    <nodes>\n");
     for n in g.sorted_nodes() {
         let _ = writeln!(
@@ -81,9 +104,14 @@ pub fn render(g: &KnowledgeGraph) -> String {
         } else {
             "directed"
         };
+        let ed = edge_decor(decor, e);
+        let interval = ed
+            .and_then(|x| x.interval)
+            .map(|(a, b)| format!(" start=\"{a}\" end=\"{b}\""))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "      <edge id=\"e{i}\" source=\"{}\" target=\"{}\" type=\"{ty}\" kind=\"{}\" label=\"{}\" weight=\"{:.1}\">",
+            "      <edge id=\"e{i}\" source=\"{}\" target=\"{}\" type=\"{ty}\" kind=\"{}\" label=\"{}\" weight=\"{:.1}\"{interval}>",
             xml_escape(&e.source),
             xml_escape(&e.target),
             xml_escape(&e.relation),
@@ -113,13 +141,34 @@ pub fn render(g: &KnowledgeGraph) -> String {
         );
         attvalue(&mut out, "evidence_count", &e.evidence.len().to_string());
         attvalue(&mut out, "evidence", &evidence_string(e));
-        out.push_str("        </attvalues>\n      </edge>\n");
+        if let (Some(d), Some(ed)) = (decor, ed) {
+            for ((name, _), v) in d.edge_keys.iter().zip(&ed.values) {
+                if !v.is_empty() {
+                    attvalue(&mut out, name, v);
+                }
+            }
+        }
+        out.push_str("        </attvalues>\n");
+        if let Some((r, gg, b)) = ed.and_then(|x| x.rgb) {
+            let _ = writeln!(
+                out,
+                "        <viz:color r=\"{r}\" g=\"{gg}\" b=\"{b}\" a=\"1.0\"/>"
+            );
+        }
+        out.push_str("      </edge>\n");
     }
     out.push_str("    </edges>\n  </graph>\n</gexf>\n");
     out
 }
 
-fn attributes(out: &mut String, class: &str, attrs: &[(&str, &str)]) {
+fn gexf_type(t: &str) -> &str {
+    match t {
+        "int" => "integer",
+        other => other,
+    }
+}
+
+fn attributes(out: &mut String, class: &str, attrs: &[(String, String)]) {
     let _ = writeln!(out, "    <attributes class=\"{class}\">");
     for (id, ty) in attrs {
         let _ = writeln!(

@@ -6,7 +6,10 @@
 
 use std::fmt::Write;
 
-use super::{evidence_string, hex, join, node_size, type_rgb, xml_escape, ExportOptions};
+use super::{
+    edge_decor, evidence_string, hex, join, node_size, type_rgb, xml_escape, Decoration,
+    ExportOptions,
+};
 use crate::graph::KnowledgeGraph;
 
 const NODE_KEYS: &[(&str, &str, &str)] = &[
@@ -31,7 +34,7 @@ const EDGE_KEYS: &[(&str, &str, &str)] = &[
     ("evidence", "evidence", "string"),
 ];
 
-pub fn render(g: &KnowledgeGraph, opts: &ExportOptions) -> String {
+pub fn render(g: &KnowledgeGraph, opts: &ExportOptions, decor: Option<&Decoration>) -> String {
     let mut out = String::with_capacity(1 << 16);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n");
@@ -47,6 +50,22 @@ pub fn render(g: &KnowledgeGraph, opts: &ExportOptions) -> String {
             "  <key id=\"{id}\" for=\"edge\" attr.name=\"{name}\" attr.type=\"{ty}\"/>"
         );
     }
+    if let Some(d) = decor {
+        for (name, ty) in &d.node_keys {
+            let _ = writeln!(
+                out,
+                "  <key id=\"n_{0}\" for=\"node\" attr.name=\"{0}\" attr.type=\"{ty}\"/>",
+                xml_escape(name)
+            );
+        }
+        for (name, ty) in &d.edge_keys {
+            let _ = writeln!(
+                out,
+                "  <key id=\"e_{0}\" for=\"edge\" attr.name=\"{0}\" attr.type=\"{ty}\"/>",
+                xml_escape(name)
+            );
+        }
+    }
     out.push_str("  <graph id=\"silkgraph\" edgedefault=\"directed\">\n");
     for n in g.sorted_nodes() {
         let _ = writeln!(out, "    <node id=\"{}\">", xml_escape(&n.id));
@@ -54,8 +73,20 @@ pub fn render(g: &KnowledgeGraph, opts: &ExportOptions) -> String {
         data(&mut out, "type", n.etype.as_str());
         data(&mut out, "mentions", &n.mentions.to_string());
         data(&mut out, "documents", &n.documents.to_string());
-        data(&mut out, "color", &hex(type_rgb(n.etype)));
+        let nd = decor.and_then(|d| d.nodes.get(&n.id));
+        data(
+            &mut out,
+            "color",
+            &hex(nd.and_then(|x| x.rgb).unwrap_or(type_rgb(n.etype))),
+        );
         data(&mut out, "size", &node_size(n.mentions).to_string());
+        if let (Some(d), Some(nd)) = (decor, nd) {
+            for ((name, _), v) in d.node_keys.iter().zip(&nd.values) {
+                if !v.is_empty() {
+                    data(&mut out, &format!("n_{name}"), v);
+                }
+            }
+        }
         out.push_str("    </node>\n");
     }
     for (i, e) in g.sorted_edges().into_iter().enumerate() {
@@ -95,6 +126,13 @@ pub fn render(g: &KnowledgeGraph, opts: &ExportOptions) -> String {
         );
         data(&mut out, "evidence_count", &e.evidence.len().to_string());
         data(&mut out, "evidence", &evidence_string(e));
+        if let (Some(d), Some(ed)) = (decor, edge_decor(decor, e)) {
+            for ((name, _), v) in d.edge_keys.iter().zip(&ed.values) {
+                if !v.is_empty() {
+                    data(&mut out, &format!("e_{name}"), v);
+                }
+            }
+        }
         out.push_str("    </edge>\n");
     }
     out.push_str("  </graph>\n</graphml>\n");

@@ -54,11 +54,56 @@ pub fn render(
     opts: &ExportOptions,
 ) -> String {
     match format {
-        Format::Graphml => graphml::render(graph, opts),
-        Format::Gexf => gexf::render(graph),
+        Format::Graphml => graphml::render(graph, opts, None),
+        Format::Gexf => gexf::render(graph, None),
         Format::Dot => dot::render(graph),
         Format::Json => json::render(graph),
     }
+}
+
+/// Extra attributes, colours and time intervals laid over a graph by callers such as
+/// `diff` (the union graph with a `diff` attribute on every element).
+#[derive(Debug, Clone, Default)]
+pub struct Decoration {
+    /// Extra node attribute names and types (`string`, `double`, `int`, `boolean`).
+    pub node_keys: Vec<(String, &'static str)>,
+    pub edge_keys: Vec<(String, &'static str)>,
+    /// Per node id: values for `node_keys` (same order; empty string = absent).
+    pub nodes: std::collections::HashMap<String, Decor>,
+    /// Per edge (source, relation, target).
+    pub edges: std::collections::HashMap<(String, String, String), Decor>,
+    /// GEXF: write a dynamic graph with integer time.
+    pub dynamic: bool,
+}
+
+/// Decoration of one element.
+#[derive(Debug, Clone, Default)]
+pub struct Decor {
+    pub values: Vec<String>,
+    pub rgb: Option<(u8, u8, u8)>,
+    /// Inclusive time interval (dynamic GEXF).
+    pub interval: Option<(u32, u32)>,
+}
+
+/// Render with a decoration (GraphML and GEXF only; other formats ignore it).
+pub fn render_decorated(
+    graph: &crate::graph::KnowledgeGraph,
+    format: Format,
+    opts: &ExportOptions,
+    decoration: &Decoration,
+) -> String {
+    match format {
+        Format::Graphml => graphml::render(graph, opts, Some(decoration)),
+        Format::Gexf => gexf::render(graph, Some(decoration)),
+        other => render(graph, other, opts),
+    }
+}
+
+pub(crate) fn edge_decor<'a>(d: Option<&'a Decoration>, e: &Edge) -> Option<&'a Decor> {
+    d.and_then(|d| {
+        d.edges
+            .get(&(e.source.clone(), e.relation.clone(), e.target.clone()))
+    })
 }
 
 /// Write `bytes` to `path` atomically: a temp file in the same directory, then a rename. A
