@@ -177,15 +177,16 @@ impl KnowledgeGraph {
         n
     }
 
-    /// Count a mention of `entity` in document number `doc` (`counted`: the sentence is the
-    /// first copy of its text).
-    pub fn count_mention(&mut self, entity: &Entity, doc: u32, counted: bool) {
+    /// Count a mention of `entity` in document number `doc`. `counted`: the sentence is the
+    /// first copy of its text; `distinct_doc`: the document is not a copy of an earlier one
+    /// (copies count neither mentions nor documents).
+    pub fn count_mention(&mut self, entity: &Entity, doc: u32, counted: bool, distinct_doc: bool) {
         let n = self.node_for(entity);
         let node = &mut self.graph[n];
         if counted {
             node.mentions += 1;
         }
-        if node.last_doc != Some(doc) {
+        if distinct_doc && node.last_doc != Some(doc) {
             node.last_doc = Some(doc);
             node.documents += 1;
         }

@@ -4,7 +4,8 @@
 //! [`corpus`] (files, directories, JSONL, stdin) → [`boilerplate`] (lines that are not article
 //! text) → [`text`] (folding for matching, sentence splitting) → [`gazetteer`] + [`matcher`]
 //! (mentions) → [`relations`] (typed edges) → [`graph`] (petgraph, evidence, weights) →
-//! [`export`] (GraphML, GEXF, DOT, JSON). [`pipeline`] runs the stages over a corpus.
+//! [`export`] (GraphML, GEXF, DOT, JSON). [`pipeline`] runs the stages over a corpus;
+//! [`query`] (neighbors, stats) and [`diff`] answer questions about finished graphs.
 //!
 //! ```no_run
 //! use silkgraph::{corpus, pipeline::{Pipeline, GazetteerConfig, ExtractOptions}, export};
@@ -17,6 +18,7 @@
 
 pub mod boilerplate;
 pub mod corpus;
+pub mod diff;
 mod embedded;
 pub mod error;
 pub mod export;
@@ -24,6 +26,7 @@ pub mod gazetteer;
 pub mod graph;
 pub mod matcher;
 pub mod pipeline;
+pub mod query;
 pub mod relations;
 pub mod text;
 

@@ -44,9 +44,100 @@ enum Command {
     Tag(TagArgs),
     /// Show why edges exist: mentions, cues and the relations each rule produced
     Explain(ExplainArgs),
+    /// List an actor's neighbors, how they are related, and the sentences that say so
+    Neighbors(NeighborsArgs),
+    /// Compare two graphs (snapshots or corpora): exit 0 when equal, 1 when different
+    Diff(DiffArgs),
+    /// Summarise a graph: counts, top actors, strongest typed edges
+    Stats(StatsArgs),
     /// Inspect and validate gazetteers
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
+}
+
+#[derive(Args)]
+struct NeighborsArgs {
+    /// A JSON snapshot written by `extract -o x.json`, or a corpus path (extracted on the fly)
+    graph: PathBuf,
+    /// The entity: any alias, id or label, case-insensitive ("Islamabad", "pakistan", "PAK")
+    entity: String,
+    /// Only these relations (repeatable)
+    #[arg(long = "relation", value_name = "R")]
+    relations: Vec<String>,
+    #[arg(long, value_enum, default_value_t = silkgraph::query::Direction::Both)]
+    direction: silkgraph::query::Direction,
+    /// Follow neighbors of neighbors up to this many hops
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    depth: usize,
+    /// Only edges supported by at least this many distinct sentences
+    #[arg(long, default_value_t = 1, value_name = "W")]
+    min_weight: u64,
+    /// Only neighbors of these types (repeatable)
+    #[arg(long = "type", value_name = "TYPE")]
+    types: Vec<String>,
+    /// Print the supporting sentences under each row
+    #[arg(long)]
+    evidence: bool,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+    #[command(flatten)]
+    gazetteer: GazetteerArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
+    Graphml,
+    Gexf,
+    /// GEXF with the old graph at t=1 and the new one at t=2, for Gephi's timeline
+    GexfDynamic,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The old graph: a JSON snapshot or a corpus path
+    old: PathBuf,
+    /// The new graph: a JSON snapshot or a corpus path
+    new: PathBuf,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    format: DiffFormat,
+    /// Write the report or union graph here instead of stdout
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// Leave co-occurrence edges out of the report details (they still count)
+    #[arg(long)]
+    typed_only: bool,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    #[command(flatten)]
+    gazetteer: GazetteerArgs,
+}
+
+#[derive(Args)]
+struct StatsArgs {
+    /// A JSON snapshot or a corpus path
+    graph: PathBuf,
+    /// How many top actors and strongest edges to list
+    #[arg(long, default_value_t = 10)]
+    top: usize,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+    #[command(flatten)]
+    gazetteer: GazetteerArgs,
 }
 
 #[derive(Args)]
@@ -167,6 +258,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Tag(a) => tag(a),
         Command::Gazetteer(c) => gazetteer_cmd(c),
         Command::Explain(a) => explain(a),
+        Command::Neighbors(a) => neighbors_cmd(a),
+        Command::Diff(a) => diff_cmd(a),
+        Command::Stats(a) => stats_cmd(a),
     }
 }
 
@@ -345,6 +439,441 @@ fn tag(a: TagArgs) -> Result<ExitCode> {
                 writeln!(out, "{line}")?;
             }
         }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn graph_of(p: &Pipeline, path: &std::path::Path) -> Result<silkgraph::graph::KnowledgeGraph> {
+    p.graph_from(path, |w| eprintln!("silkgraph: warning: {w}"))
+        .with_context(|| format!("cannot load the graph {}", path.display()))
+}
+
+fn neighbors_cmd(a: NeighborsArgs) -> Result<ExitCode> {
+    use silkgraph::query::{self, NeighborQuery};
+    let p = load_pipeline(&a.gazetteer)?;
+    let g = graph_of(&p, &a.graph)?;
+    let types = a
+        .types
+        .iter()
+        .map(|t| {
+            silkgraph::gazetteer::EntityType::parse(t).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "unknown type {t:?} (country, organization, corridor, weapon, place)"
+                )
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let known: std::collections::BTreeSet<&str> = g.relations();
+    for r in &a.relations {
+        if !known.contains(r.as_str())
+            && p.rules.relations().iter().all(|d| &d.name != r)
+            && r != silkgraph::graph::CO_OCCURS_WITH
+        {
+            anyhow::bail!(
+                "unknown relation {r:?}; the graph has: {}",
+                known.iter().copied().collect::<Vec<_>>().join(", ")
+            );
+        }
+    }
+    let id = query::resolve_entity(&g, Some(&p.gazetteer), &a.entity)?;
+    let rows = query::neighbors(
+        &g,
+        &id,
+        &NeighborQuery {
+            relations: a.relations.clone(),
+            direction: a.direction,
+            depth: a.depth,
+            min_weight: a.min_weight,
+            types,
+        },
+    );
+    let node = g.node(&id).expect("resolved");
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if a.format == ReportFormat::Json {
+        let v = serde_json::json!({"entity": {"id": node.id, "label": node.label, "type": node.etype}, "neighbors": rows});
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "{} ({}, {}): {} neighbor rows",
+        node.label,
+        node.etype,
+        node.id,
+        rows.len()
+    )?;
+    writeln!(
+        out,
+        "{:<17} {:<3} {:<34} {:<13} {:>6}  details",
+        "relation", "dir", "neighbor", "type", "weight"
+    )?;
+    for r in &rows {
+        let mut details = Vec::new();
+        if let Some(s) = r.status {
+            details.push(format!("status={}", s.as_str()));
+        }
+        if !r.weapons.is_empty() {
+            details.push(format!("weapons={}", r.weapons.join(", ")));
+        }
+        if !r.years.is_empty() {
+            details.push(format!(
+                "years={}",
+                r.years
+                    .iter()
+                    .map(|y| y.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if r.inferred {
+            details.push("inferred".into());
+        }
+        if r.depth > 1 {
+            let via: Vec<String> = r.path[..r.path.len() - 1]
+                .iter()
+                .map(|s| g.node(&s.to).map(|n| n.label.clone()).unwrap_or_default())
+                .collect();
+            details.push(format!("via {}", via.join(" > ")));
+        }
+        writeln!(
+            out,
+            "{:<17} {:<3} {:<34} {:<13} {:>6}  {}",
+            r.relation,
+            r.arrow,
+            r.label,
+            r.etype.as_str(),
+            r.weight,
+            details.join("; ")
+        )?;
+        if a.evidence {
+            for ev in &r.evidence {
+                match &ev.text {
+                    Some(t) => writeln!(out, "      {}#{}: {}", ev.doc, ev.sentence, t)?,
+                    None => writeln!(
+                        out,
+                        "      {}#{} (bytes {}..{})",
+                        ev.doc, ev.sentence, ev.start, ev.end
+                    )?,
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn diff_cmd(a: DiffArgs) -> Result<ExitCode> {
+    use silkgraph::diff;
+    let p = load_pipeline(&a.gazetteer)?;
+    let old = graph_of(&p, &a.old)?;
+    let new = graph_of(&p, &a.new)?;
+    let d = diff::diff(
+        &old,
+        &new,
+        &a.old.display().to_string(),
+        &a.new.display().to_string(),
+    );
+    let code = if d.is_equal() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    };
+    let color = match a.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            a.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let rendered = match a.format {
+        DiffFormat::Json => serde_json::to_string_pretty(&d)? + "\n",
+        DiffFormat::Text => diff_text(&d, &old, &new, a.typed_only, color),
+        DiffFormat::Graphml | DiffFormat::Gexf | DiffFormat::GexfDynamic => {
+            let (u, deco) = diff::union_graph(&old, &new, &d, a.format == DiffFormat::GexfDynamic);
+            let f = if a.format == DiffFormat::Graphml {
+                Format::Graphml
+            } else {
+                Format::Gexf
+            };
+            export::render_decorated(&u, f, &ExportOptions::default(), &deco)
+        }
+    };
+    match &a.output {
+        Some(path) => export::write_atomic(path, rendered.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => std::io::stdout().lock().write_all(rendered.as_bytes())?,
+    }
+    Ok(code)
+}
+
+fn diff_text(
+    d: &silkgraph::diff::GraphDiff,
+    old: &silkgraph::graph::KnowledgeGraph,
+    new: &silkgraph::graph::KnowledgeGraph,
+    typed_only: bool,
+    color: bool,
+) -> String {
+    use std::fmt::Write as _;
+    let paint = |code: &str, s: String| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s
+        }
+    };
+    let label = |id: &str| {
+        new.node(id)
+            .or_else(|| old.node(id))
+            .map(|n| n.label.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let arrow = |sym: bool| if sym { "--" } else { "->" };
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{}",
+        paint("1", format!("silkgraph diff {} -> {}", d.old, d.new))
+    );
+    let _ = writeln!(
+        o,
+        "nodes: +{} -{} ~{} ={}    edges: +{} -{} ~{} ={}",
+        d.nodes.added,
+        d.nodes.removed,
+        d.nodes.changed,
+        d.nodes.same,
+        d.edges.added,
+        d.edges.removed,
+        d.edges.changed,
+        d.edges.same
+    );
+    for (rel, c) in &d.edges_by_relation {
+        let _ = writeln!(
+            o,
+            "  {rel:<18} +{} -{} ~{} ={}",
+            c.added, c.removed, c.changed, c.same
+        );
+    }
+    if d.is_equal() {
+        let _ = writeln!(o, "graphs are equal");
+        return o;
+    }
+    if !d.nodes_added.is_empty() || !d.nodes_removed.is_empty() || !d.nodes_changed.is_empty() {
+        let _ = writeln!(o, "\n{}", paint("1", "nodes".into()));
+    }
+    for n in &d.nodes_added {
+        let _ = writeln!(
+            o,
+            "{}",
+            paint("32", format!("+ {} ({}, {})", n.label, n.etype, n.id))
+        );
+    }
+    for n in &d.nodes_removed {
+        let _ = writeln!(
+            o,
+            "{}",
+            paint("31", format!("- {} ({}, {})", n.label, n.etype, n.id))
+        );
+    }
+    for n in &d.nodes_changed {
+        let ch: Vec<String> = n
+            .changes
+            .iter()
+            .map(|c| format!("{} {} -> {}", c.field, c.old, c.new))
+            .collect();
+        let _ = writeln!(
+            o,
+            "{}",
+            paint("33", format!("~ {} ({}): {}", n.label, n.id, ch.join(", ")))
+        );
+    }
+    let mut relations: Vec<&String> = d.edges_by_relation.keys().collect();
+    // Typed relations first, co-occurrence last.
+    relations.sort_by_key(|r| (r.as_str() == silkgraph::graph::CO_OCCURS_WITH, r.as_str()));
+    for rel in relations {
+        if typed_only && rel == silkgraph::graph::CO_OCCURS_WITH {
+            continue;
+        }
+        let added: Vec<_> = d
+            .edges_added
+            .iter()
+            .filter(|e| &e.relation == rel)
+            .collect();
+        let removed: Vec<_> = d
+            .edges_removed
+            .iter()
+            .filter(|e| &e.relation == rel)
+            .collect();
+        let changed: Vec<_> = d
+            .edges_changed
+            .iter()
+            .filter(|e| &e.relation == rel)
+            .collect();
+        if added.is_empty() && removed.is_empty() && changed.is_empty() {
+            continue;
+        }
+        let _ = writeln!(o, "\n{}", paint("1", rel.to_string()));
+        for e in added {
+            let mut extra = format!("weight {}", e.weight);
+            if let Some(s) = e.status {
+                let _ = write!(extra, ", status {}", s.as_str());
+            }
+            if !e.weapons.is_empty() {
+                let _ = write!(extra, ", weapons {}", e.weapons.join(", "));
+            }
+            let _ = writeln!(
+                o,
+                "{}",
+                paint(
+                    "32",
+                    format!(
+                        "+ {} {} {}  ({extra})",
+                        label(&e.source),
+                        arrow(e.symmetric),
+                        label(&e.target)
+                    )
+                )
+            );
+        }
+        for e in removed {
+            let _ = writeln!(
+                o,
+                "{}",
+                paint(
+                    "31",
+                    format!(
+                        "- {} {} {}  (weight {})",
+                        label(&e.source),
+                        arrow(e.symmetric),
+                        label(&e.target),
+                        e.weight
+                    )
+                )
+            );
+        }
+        for e in changed {
+            let mut parts = Vec::new();
+            if e.weight_old != e.weight_new {
+                parts.push(format!(
+                    "weight {} -> {} ({:+})",
+                    e.weight_old,
+                    e.weight_new,
+                    e.weight_new as i64 - e.weight_old as i64
+                ));
+            }
+            if e.status_old != e.status_new {
+                let s =
+                    |x: Option<silkgraph::graph::Status>| x.map(|s| s.as_str()).unwrap_or("none");
+                parts.push(format!("status {} -> {}", s(e.status_old), s(e.status_new)));
+            }
+            if !e.weapons_added.is_empty() {
+                parts.push(format!("weapons +{}", e.weapons_added.join(", +")));
+            }
+            if !e.weapons_removed.is_empty() {
+                parts.push(format!("weapons -{}", e.weapons_removed.join(", -")));
+            }
+            if !e.years_added.is_empty() || !e.years_removed.is_empty() {
+                let ys = |v: &[u16], sign: char| {
+                    v.iter().map(|y| format!("{sign}{y}")).collect::<Vec<_>>()
+                };
+                let mut v = ys(&e.years_added, '+');
+                v.extend(ys(&e.years_removed, '-'));
+                parts.push(format!("years {}", v.join(" ")));
+            }
+            let _ = writeln!(
+                o,
+                "{}",
+                paint(
+                    "33",
+                    format!(
+                        "~ {} {} {}  {}",
+                        label(&e.source),
+                        arrow(e.symmetric),
+                        label(&e.target),
+                        parts.join("; ")
+                    )
+                )
+            );
+        }
+    }
+    if !d.neighbors.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n{}",
+            paint("1", "neighbors gained and lost (typed relations)".into())
+        );
+        for n in &d.neighbors {
+            let fmt = |v: &[(String, String)], sign: &str| {
+                v.iter()
+                    .map(|(r, l)| format!("{sign}{l} ({r})"))
+                    .collect::<Vec<_>>()
+            };
+            let mut items = fmt(&n.gained, "+");
+            items.extend(fmt(&n.lost, "-"));
+            let _ = writeln!(o, "  {}: {}", n.label, items.join(", "));
+        }
+    }
+    o
+}
+
+fn stats_cmd(a: StatsArgs) -> Result<ExitCode> {
+    let p = load_pipeline(&a.gazetteer)?;
+    let g = graph_of(&p, &a.graph)?;
+    let s = silkgraph::query::stats(&g, a.top);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if a.format == ReportFormat::Json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&s)?)?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "{} documents, {} sentences; {} nodes, {} edges",
+        s.documents, s.sentences, s.nodes, s.edges
+    )?;
+    writeln!(out, "\nnodes by type")?;
+    for (t, n) in &s.nodes_by_type {
+        writeln!(out, "  {t:<16}{n:>7}")?;
+    }
+    writeln!(out, "\nedges by relation")?;
+    for (r, n) in &s.edges_by_relation {
+        writeln!(out, "  {r:<18}{n:>7}")?;
+    }
+    writeln!(out, "\ntop actors by weighted degree")?;
+    writeln!(
+        out,
+        "  {:<34} {:<13} {:>8} {:>7} {:>9}",
+        "actor", "type", "w.degree", "typed", "mentions"
+    )?;
+    for t in &s.top_actors {
+        writeln!(
+            out,
+            "  {:<34} {:<13} {:>8} {:>7} {:>9}",
+            t.label,
+            t.etype.as_str(),
+            t.weighted_degree,
+            t.typed_edges,
+            t.mentions
+        )?;
+    }
+    writeln!(out, "\nstrongest typed edges")?;
+    for e in &s.strongest_typed_edges {
+        let arrow = if e.symmetric { "--" } else { "->" };
+        let mut extra = String::new();
+        if let Some(st) = e.status {
+            extra.push_str(&format!(" status={}", st.as_str()));
+        }
+        if !e.weapons.is_empty() {
+            extra.push_str(&format!(" weapons={}", e.weapons.join(",")));
+        }
+        writeln!(
+            out,
+            "  {:>3}  {} {} {} [{}]{}",
+            e.weight, e.source, arrow, e.target, e.relation, extra
+        )?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

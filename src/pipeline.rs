@@ -222,6 +222,7 @@ impl Pipeline {
         let mut report = ExtractReport::default();
         let mut skipped_by_rule = vec![0u64; self.boilerplate.rule_count()];
         let mut seen: FxHashSet<u64> = FxHashSet::default();
+        let mut seen_docs: FxHashSet<u64> = FxHashSet::default();
         let mut batch: Vec<Document> = Vec::new();
         let mut batch_bytes = 0usize;
         let mut doc_no: u32 = 0;
@@ -240,7 +241,24 @@ impl Pipeline {
                 for &r in &a.skipped {
                     skipped_by_rule[r] += 1;
                 }
-                self.merge(graph, report, &mut seen, &a, *doc_no, options.relations);
+                let doc_key = {
+                    use std::hash::{Hash, Hasher};
+                    let mut h = rustc_hash::FxHasher::default();
+                    for sr in &a.sentences {
+                        sr.key.hash(&mut h);
+                    }
+                    h.finish()
+                };
+                let distinct = seen_docs.insert(doc_key);
+                self.merge(
+                    graph,
+                    report,
+                    &mut seen,
+                    &a,
+                    *doc_no,
+                    distinct,
+                    options.relations,
+                );
                 *doc_no += 1;
             }
         };
@@ -292,7 +310,23 @@ impl Pipeline {
         Ok((graph, report))
     }
 
+    /// A graph from a path: a JSON snapshot written by `extract`, or a corpus (a file,
+    /// directory or `-`) extracted on the fly with default options.
+    pub fn graph_from(
+        &self,
+        path: &std::path::Path,
+        on_warning: impl FnMut(&str),
+    ) -> Result<KnowledgeGraph> {
+        if path.is_file() && path.extension().is_some_and(|x| x == "json") {
+            return crate::export::load_snapshot(path);
+        }
+        let sources = corpus::collect_sources(&[path.to_path_buf()])?;
+        let (g, _) = self.extract(&sources, &ExtractOptions::default(), on_warning, |_| {})?;
+        Ok(g)
+    }
+
     /// Fold one analysed document into the graph.
+    #[allow(clippy::too_many_arguments)]
     fn merge(
         &self,
         graph: &mut KnowledgeGraph,
@@ -300,6 +334,7 @@ impl Pipeline {
         seen: &mut FxHashSet<u64>,
         a: &DocAnalysis,
         doc_no: u32,
+        distinct_doc: bool,
         mode: RelationMode,
     ) {
         let g = &self.gazetteer;
@@ -312,7 +347,7 @@ impl Pipeline {
             }
             report.mentions += s.mentions.len() as u64;
             for m in &s.mentions {
-                graph.count_mention(g.entity(m.entity), doc_no, first);
+                graph.count_mention(g.entity(m.entity), doc_no, first, distinct_doc);
             }
             let evidence = |with_text: bool| Evidence {
                 doc: a.id.clone(),
