@@ -132,6 +132,9 @@ pub struct Alias {
     /// Folded context words; one must occur in the sentence.
     pub context: Vec<String>,
     pub priority: i32,
+    /// Also a person's name ("Jordan", "Kaan"): not counted next to another capitalised word
+    /// that is not itself a mention ("Michael Jordan", "Kaan Yilmaz").
+    pub person_name: bool,
     /// For a capital: the place entity it names when used as a location.
     pub place_reading: Option<EntityIdx>,
     /// True for generated forms (demonym plurals).
@@ -215,6 +218,8 @@ struct AliasRule {
     context: Vec<String>,
     #[serde(default)]
     priority: i32,
+    #[serde(default)]
+    person_name: bool,
 }
 
 /// A gazetteer source file: a display name and its text.
@@ -526,6 +531,7 @@ impl Gazetteer {
                 requires_any: Vec::new(),
                 context: Vec::new(),
                 priority: 0,
+                person_name: false,
             },
             RawAlias::Rule(r) => r,
         };
@@ -583,6 +589,7 @@ impl Gazetteer {
                 .filter(|c| !c.is_empty())
                 .collect(),
             priority: rule.priority,
+            person_name: rule.person_name,
             place_reading: None,
             generated: false,
             from_rule,

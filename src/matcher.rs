@@ -238,6 +238,7 @@ impl Matcher {
                 }
             }
         }
+        let spans: Vec<(usize, usize)> = candidates.iter().map(|c| (c.start, c.end)).collect();
         let mut out = Vec::with_capacity(candidates.len());
         for c in candidates {
             let chosen = if let [only] = c.claims[..] {
@@ -260,6 +261,9 @@ impl Matcher {
             };
             let Some(al) = chosen else { continue };
             let a = &g.aliases[al as usize];
+            if a.person_name && next_to_name(text, c.start, c.end, &spans) {
+                continue;
+            }
             let entity = match a.place_reading {
                 Some(place) if self.reads_as_place(text, c.start, c.end) => place,
                 _ => a.entity,
@@ -333,6 +337,54 @@ impl Matcher {
                 .is_some_and(|rest| rest.chars().next_back().is_none_or(|c| !is_word_char(c)))
         })
     }
+}
+
+/// Capitalised words that name nothing (`gazetteer/text/common_words.txt`).
+pub static COMMON_WORDS: std::sync::LazyLock<FxHashSet<String>> = std::sync::LazyLock::new(|| {
+    crate::embedded::COMMON_WORDS
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim().to_lowercase())
+        .filter(|l| !l.is_empty())
+        .collect()
+});
+
+/// Is the span `start..end` next to a capitalised word that no other match covers, as a
+/// surname after a first name ("Michael Jordan") or a first name before a surname ("Kaan
+/// Yilmaz")? A capitalised word that starts a sentence does not count.
+fn next_to_name(text: &str, start: usize, end: usize, spans: &[(usize, usize)]) -> bool {
+    let covered = |a: usize| spans.iter().any(|&(s, e)| s <= a && a < e);
+    // The word before.
+    let before = &text[..start];
+    let trimmed = before.trim_end_matches([' ', '\u{a0}']);
+    if trimmed.len() < before.len() {
+        let word_start = trimmed
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !is_word_char(*c))
+            .map(|(i, c)| i + c.len_utf8())
+            .unwrap_or(0);
+        let word = &trimmed[word_start..];
+        let capitalised = word.chars().next().is_some_and(|c| c.is_uppercase())
+            && word.chars().skip(1).any(|c| c.is_lowercase());
+        // A sentence-initial word is a name unless it is a common word ("Today Jordan").
+        let common = COMMON_WORDS.contains(&word.to_lowercase());
+        if capitalised && !common && !covered(word_start) {
+            return true;
+        }
+    }
+    // The word after.
+    let after = &text[end..];
+    let rest = after.trim_start_matches([' ', '\u{a0}']);
+    if rest.len() < after.len() {
+        let next_start = end + (after.len() - rest.len());
+        let word: String = rest.chars().take_while(|c| is_word_char(*c)).collect();
+        let capitalised = word.chars().next().is_some_and(|c| c.is_uppercase())
+            && word.chars().skip(1).any(|c| c.is_lowercase());
+        if capitalised && !covered(next_start) && !COMMON_WORDS.contains(&word.to_lowercase()) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Does `hay` contain `word` as a whole word (or phrase)? Both are folded.

@@ -42,18 +42,25 @@ pub fn resolve_entity(
             push(g, &mut candidates, &n.id);
         }
     }
-    if candidates.is_empty() {
-        if let Some(gz) = gazetteer {
-            for a in gz.lookup(name) {
-                let e = gz.entity(a.entity);
-                if g.node_index(&e.id).is_some() {
-                    push(g, &mut candidates, &e.id);
-                } else if let Some(p) = a.place_reading {
-                    push(g, &mut candidates, &gz.entity(p).id);
+    if let Some(gz) = gazetteer {
+        let mut readings = Vec::new();
+        for a in gz.lookup(name) {
+            let e = gz.entity(a.entity);
+            if g.node_index(&e.id).is_some() {
+                push(g, &mut candidates, &e.id);
+                // "Islamabad" asks for the government; its place node is the same name.
+                if let Some(p) = a.place_reading {
+                    readings.push(gz.entity(p).id.clone());
                 }
+            } else if let Some(p) = a.place_reading {
+                push(g, &mut candidates, &gz.entity(p).id);
             }
         }
+        if candidates.len() > 1 {
+            candidates.retain(|c| !readings.contains(c));
+        }
     }
+    candidates.sort();
     match candidates.len() {
         1 => Ok(candidates.pop().unwrap()),
         0 => {

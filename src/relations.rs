@@ -1453,7 +1453,9 @@ impl<'a> SentenceView<'a> {
                 }
             }
             Pattern::Operate => {
-                let weapons = self.weapons_in(cue.end, seg_end);
+                // Only weapons right after the verb: "operate a joint facility for the
+                // production of the Kaan" operates a facility, not the Kaan.
+                let weapons = self.weapons_in(cue.end, seg_end.min(cue.end + 48));
                 if weapons.is_empty() {
                     return;
                 }
