@@ -29,5 +29,6 @@ pub mod pipeline;
 pub mod query;
 pub mod relations;
 pub mod text;
+pub mod unmatched;
 
 pub use error::{Error, Result};
