@@ -135,6 +135,8 @@ pub struct Alias {
     /// Also a person's name ("Jordan", "Kaan"): not counted next to another capitalised word
     /// that is not itself a mention ("Michael Jordan", "Kaan Yilmaz").
     pub person_name: bool,
+    /// Folded words that, right after the alias, show another sense ("Indian tribes").
+    pub not_followed_by: Vec<String>,
     /// For a capital: the place entity it names when used as a location.
     pub place_reading: Option<EntityIdx>,
     /// True for generated forms (demonym plurals).
@@ -220,6 +222,8 @@ struct AliasRule {
     priority: i32,
     #[serde(default)]
     person_name: bool,
+    #[serde(default)]
+    not_followed_by: Vec<String>,
 }
 
 /// A gazetteer source file: a display name and its text.
@@ -532,6 +536,7 @@ impl Gazetteer {
                 context: Vec::new(),
                 priority: 0,
                 person_name: false,
+                not_followed_by: Vec::new(),
             },
             RawAlias::Rule(r) => r,
         };
@@ -590,6 +595,12 @@ impl Gazetteer {
                 .collect(),
             priority: rule.priority,
             person_name: rule.person_name,
+            not_followed_by: rule
+                .not_followed_by
+                .iter()
+                .map(|w| fold(w.trim()))
+                .filter(|w| !w.is_empty())
+                .collect(),
             place_reading: None,
             generated: false,
             from_rule,

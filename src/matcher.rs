@@ -264,6 +264,17 @@ impl Matcher {
             if a.person_name && next_to_name(text, c.start, c.end, &spans) {
                 continue;
             }
+            if !a.not_followed_by.is_empty() {
+                let next: String = text[c.end..]
+                    .trim_start()
+                    .chars()
+                    .take_while(|ch| is_word_char(*ch))
+                    .collect();
+                let next = fold(&next);
+                if a.not_followed_by.iter().any(|w| *w == next) {
+                    continue;
+                }
+            }
             let entity = match a.place_reading {
                 Some(place) if self.reads_as_place(text, c.start, c.end) => place,
                 _ => a.entity,
