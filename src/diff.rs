@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::export::{Decor, Decoration};
+use crate::gazetteer::EntityType;
 use crate::graph::{Edge, KnowledgeGraph, Node, Status, CO_OCCURS_WITH};
 
 /// The JSON schema version of [`GraphDiff`].
@@ -267,6 +268,13 @@ pub fn diff(
     for (list, gained) in [(&d.edges_added, true), (&d.edges_removed, false)] {
         for e in list.iter().filter(|e| e.relation != CO_OCCURS_WITH) {
             for (me, other) in [(&e.source, &e.target), (&e.target, &e.source)] {
+                // Per actor: countries and organizations.
+                let actor = new.node(me).or_else(|| old.node(me)).is_some_and(|n| {
+                    matches!(n.etype, EntityType::Country | EntityType::Organization)
+                });
+                if !actor {
+                    continue;
+                }
                 let entry = per.entry(me.clone()).or_default();
                 let item = (e.relation.clone(), label(other));
                 if gained {

@@ -1811,6 +1811,12 @@ impl<'a> SentenceView<'a> {
                         .groups
                         .iter()
                         .filter(|gr| gr.end <= cue.start && gr.start >= hs && !gr.modifier)
+                        // A direct object ("visited Pakistan") or a partner ("relationship
+                        // with Saudi Arabia"), not a location ("war in Ukraine").
+                        .filter(|gr| {
+                            !PREPOSITIONS.contains(&gr.prep.as_str())
+                                || matches!(gr.prep.as_str(), "with" | "of")
+                        })
                         .flat_map(|gr| self.members_of(gr, ACTOR))
                         .find(|e| !parties.contains(e))
                     {
