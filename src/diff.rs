@@ -264,7 +264,9 @@ pub fn diff(
             .map(|n| n.label.clone())
             .unwrap_or_else(|| id.to_string())
     };
-    let mut per: BTreeMap<String, (Vec<(String, String)>, Vec<(String, String)>)> = BTreeMap::new();
+    // Per actor: (gained, lost) as (relation, neighbor label).
+    type Changes = (Vec<(String, String)>, Vec<(String, String)>);
+    let mut per: BTreeMap<String, Changes> = BTreeMap::new();
     for (list, gained) in [(&d.edges_added, true), (&d.edges_removed, false)] {
         for e in list.iter().filter(|e| e.relation != CO_OCCURS_WITH) {
             for (me, other) in [(&e.source, &e.target), (&e.target, &e.source)] {

@@ -16,8 +16,9 @@ pub enum Error {
     /// Several data errors found in one load; all are reported at once.
     #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
     DataErrors(Vec<Error>),
-    /// An input path cannot be read.
-    #[error("{path}: {source}")]
+    /// An input path cannot be read. The cause is the error's source (printed by the CLI's
+    /// error chain), so it is not repeated in the message.
+    #[error("{}", .path.display())]
     Io {
         path: PathBuf,
         #[source]
@@ -54,4 +55,22 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub(crate) fn line_of(src: &str, offset: usize) -> usize {
     let end = offset.min(src.len());
     memchr::memchr_iter(b'\n', &src.as_bytes()[..end]).count() + 1
+}
+
+/// Line numbers of many offsets in one text: the newline positions are found once.
+pub(crate) struct LineIndex {
+    newlines: Vec<usize>,
+}
+
+impl LineIndex {
+    pub(crate) fn new(src: &str) -> Self {
+        LineIndex {
+            newlines: memchr::memchr_iter(b'\n', src.as_bytes()).collect(),
+        }
+    }
+
+    /// 1-based line of byte `offset`.
+    pub(crate) fn line(&self, offset: usize) -> usize {
+        self.newlines.partition_point(|&n| n < offset) + 1
+    }
 }

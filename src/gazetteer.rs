@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::error::{line_of, Error, Result};
+use crate::error::{line_of, Error, LineIndex, Result};
 use crate::text::{fold, normalise_keep_case};
 
 /// The five entity types of the schema.
@@ -370,9 +370,10 @@ impl Gazetteer {
                 return;
             }
         };
+        let lines = LineIndex::new(&f.text);
         let at = |off: usize| SourceLoc {
             file: f.name.clone(),
-            line: line_of(&f.text, off),
+            line: lines.line(off),
         };
         for spanned in raw.entity {
             let ent_loc = at(spanned.span().start);

@@ -271,7 +271,7 @@ impl Matcher {
                     .take_while(|ch| is_word_char(*ch))
                     .collect();
                 let next = fold(&next);
-                if a.not_followed_by.iter().any(|w| *w == next) {
+                if a.not_followed_by.contains(&next) {
                     continue;
                 }
             }

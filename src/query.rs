@@ -345,7 +345,7 @@ pub fn stats(g: &KnowledgeGraph, top: usize) -> GraphStats {
             weapons: e.weapons.clone(),
         })
         .collect();
-    strongest.sort_by(|a, b| b.weight.cmp(&a.weight));
+    strongest.sort_by_key(|e| std::cmp::Reverse(e.weight));
     strongest.truncate(top);
     GraphStats {
         documents: g.meta.documents,

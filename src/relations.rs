@@ -216,7 +216,7 @@ struct RawRefs {
 }
 
 /// The loaded relation rules.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RelationRules {
     defs: Vec<RelationDef>,
     cues: Vec<Cue>,
@@ -224,6 +224,9 @@ pub struct RelationRules {
     markers: Vec<Vec<Marker>>,
     phrases: Vec<String>,
     rel: RelIds,
+    /// Reference words only (ASCII case-insensitive), to skip sentences without mentions
+    /// cheaply.
+    references: Option<AhoCorasick>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -237,21 +240,9 @@ struct RelIds {
     cooperates: Option<usize>,
 }
 
-impl Default for RelationRules {
-    fn default() -> Self {
-        RelationRules {
-            defs: Vec::new(),
-            cues: Vec::new(),
-            ac: None,
-            markers: Vec::new(),
-            phrases: Vec::new(),
-            rel: RelIds::default(),
-        }
-    }
-}
-
-static YEAR: LazyLock<regex::Regex> =
-    LazyLock::new(|| regex::Regex::new(r"\b(1[89]\d\d|20\d\d)\b").expect("year regex"));
+static YEAR: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"(?-u:\b)(1[89][0-9][0-9]|20[0-9][0-9])(?-u:\b)").expect("year regex")
+});
 
 /// Prepositions that make a mention an object rather than a subject.
 const PREPOSITIONS: &[&str] = &[
@@ -448,6 +439,27 @@ impl RelationRules {
         add(&raw.clauses.relative, Marker::ClauseRelative);
         add(&raw.references.single, Marker::RefSingle);
         add(&raw.references.pair, Marker::RefPair);
+        let refs: Vec<String> = raw
+            .references
+            .single
+            .iter()
+            .chain(&raw.references.pair)
+            .map(|r| fold(r))
+            .collect();
+        if !refs.is_empty() {
+            rules.references = Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .build(&refs)
+                    .map_err(|e| {
+                        Error::data(
+                            file,
+                            1,
+                            format!("cannot build the reference automaton: {e}"),
+                        )
+                    })?,
+            );
+        }
 
         let mut index: std::collections::HashMap<String, usize> = Default::default();
         for (p, m) in entries {
@@ -491,6 +503,11 @@ impl RelationRules {
     pub fn relate_document(&self, g: &Gazetteer, text: &str, sentences: &mut [SentenceRecord]) {
         let mut ctx = DocContext::default();
         for s in sentences.iter_mut() {
+            // A sentence without mentions states nothing and changes no reference, unless a
+            // reference word ("the two countries") lets it speak of earlier actors.
+            if s.mentions.is_empty() && !self.has_reference(&text[s.span.start..s.span.end]) {
+                continue;
+            }
             let analysis = self.analyse_sentence(
                 g,
                 &text[s.span.start..s.span.end],
@@ -500,6 +517,17 @@ impl RelationRules {
             );
             s.relations = analysis.hits;
         }
+    }
+
+    /// Does `sentence` hold a reference word ("it", "the two countries")?
+    fn has_reference(&self, sentence: &str) -> bool {
+        self.references.as_ref().is_some_and(|ac| {
+            ac.find_iter(sentence).any(|m| {
+                let before = sentence[..m.start()].chars().next_back();
+                let after = sentence[m.end()..].chars().next();
+                before.is_none_or(|c| !is_word_char(c)) && after.is_none_or(|c| !is_word_char(c))
+            })
+        })
     }
 
     /// Analyse one sentence (`offset` = its start in the document, mentions in document
@@ -628,9 +656,7 @@ struct Group {
 struct SentenceView<'a> {
     rules: &'a RelationRules,
     g: &'a Gazetteer,
-    text: &'a str,
     folded: Folded,
-    offset: usize,
     ments: Vec<M>,
     groups: Vec<Group>,
     markers: Vec<Hit>,
@@ -673,9 +699,7 @@ impl<'a> SentenceView<'a> {
         let mut s = SentenceView {
             rules,
             g,
-            text,
             folded,
-            offset,
             ments,
             groups: Vec::new(),
             markers: Vec::new(),
@@ -819,6 +843,7 @@ impl<'a> SentenceView<'a> {
         // Attributes name the owner of the mention next to them and take no role of their
         // own: "the Aktau Sea Port of Kazakhstan", "China's Chengdu Aircraft Corporation".
         let mut attribute = vec![false; n];
+        #[allow(clippy::needless_range_loop)] // neighbours on both sides are read
         for i in 0..n {
             let m = self.ments[i];
             if i > 0 {

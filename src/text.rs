@@ -52,19 +52,26 @@ impl Folded {
         self.map.clear();
         let bytes = src.as_bytes();
         let mut i = 0;
-        // ASCII fast path: one byte in, one byte out, identity map.
         while i < bytes.len() {
-            let b = bytes[i];
-            if b < 0x80 {
-                let o = if b == b'`' {
-                    b'\''
-                } else {
-                    b.to_ascii_lowercase()
-                };
-                // SAFETY-free: pushing an ASCII byte as a char keeps the String valid.
-                self.text.push(o as char);
-                self.map.push(i as u32);
-                i += 1;
+            // ASCII fast path: a whole run of ASCII bytes folds byte for byte with an
+            // identity map, so it is copied, lower-cased and mapped in bulk.
+            let run = bytes[i..]
+                .iter()
+                .position(|&b| b >= 0x80)
+                .unwrap_or(bytes.len() - i);
+            if run > 0 {
+                let start = self.text.len();
+                self.text.push_str(&src[i..i + run]);
+                // Lower-casing and '`' -> '\'' keep ASCII bytes ASCII, so the String stays valid.
+                let tail = &mut self.text[start..];
+                tail.make_ascii_lowercase();
+                if tail.contains('`') {
+                    let fixed = tail.replace('`', "'");
+                    self.text.truncate(start);
+                    self.text.push_str(&fixed);
+                }
+                self.map.extend((i as u32)..((i + run) as u32));
+                i += run;
                 continue;
             }
             let c = src[i..].chars().next().expect("char boundary");
@@ -118,11 +125,32 @@ pub fn normalise_keep_case(s: &str) -> String {
 
 /// Key of a sentence for duplicate detection: folded, whitespace collapsed.
 pub fn sentence_key(s: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let folded = fold(s);
+    use std::hash::Hasher;
     let mut h = rustc_hash::FxHasher::default();
-    for w in folded.split_whitespace() {
-        w.hash(&mut h);
+    let mut pending_space = false;
+    let mut buf = [0u8; 4];
+    for c in s.chars() {
+        if c.is_whitespace() || matches!(punct_fold(c), Some(' ')) {
+            pending_space = true;
+            continue;
+        }
+        if pending_space {
+            h.write_u8(b' ');
+            pending_space = false;
+        }
+        if c.is_ascii() {
+            h.write_u8(if c == '`' {
+                b'\''
+            } else {
+                (c as u8).to_ascii_lowercase()
+            });
+        } else if let Some(p) = punct_fold(c) {
+            h.write_u8(p as u8);
+        } else {
+            for l in c.to_lowercase() {
+                h.write(l.encode_utf8(&mut buf).as_bytes());
+            }
+        }
     }
     h.finish()
 }
@@ -180,17 +208,36 @@ impl Language for NewsEnglish {
 /// into `line`, trimmed of surrounding whitespace, never empty.
 pub fn split_sentences(line: &str, out: &mut Vec<SentenceSpan>) {
     let base = line.as_ptr() as usize;
+    let first = out.len();
     for piece in NEWS_ENGLISH.segment(line) {
         let trimmed = piece.trim();
         if trimmed.is_empty() {
             continue;
         }
         let start = trimmed.as_ptr() as usize - base;
-        out.push(SentenceSpan {
+        let span = SentenceSpan {
             start,
             end: start + trimmed.len(),
-        });
+        };
+        // A piece that ends in a single capital and a period is an initial or an
+        // abbreviation cut in two ("anti-U." + "S. pressure"), not a sentence end.
+        let len = out.len();
+        match out.last_mut() {
+            Some(prev) if len > first && ends_with_initial(&line[prev.start..prev.end]) => {
+                prev.end = span.end;
+            }
+            _ => out.push(span),
+        }
     }
+}
+
+/// Does `s` end with one capital letter and a period, after a non-letter ("anti-U.", " J.")?
+fn ends_with_initial(s: &str) -> bool {
+    let mut rev = s.chars().rev();
+    matches!(
+        (rev.next(), rev.next(), rev.next()),
+        (Some('.'), Some(c), before) if c.is_uppercase() && before.is_none_or(|b| !b.is_alphabetic())
+    )
 }
 
 #[cfg(test)]
@@ -238,6 +285,17 @@ mod tests {
     fn ranks_and_initials() {
         let s = "Brig. Gen. J. R. Smith and Adm. Lee arrived. Col. (retd.) Ahmed stayed.";
         assert_eq!(sentences(s).len(), 2, "{:?}", sentences(s));
+    }
+
+    #[test]
+    fn abbreviations_after_punctuation_stay_whole() {
+        let s = "Rising anti-U.S. sentiment grew. Protests followed.";
+        assert_eq!(
+            sentences(s),
+            vec!["Rising anti-U.S. sentiment grew.", "Protests followed."]
+        );
+        let s = "The “U.S. plan” failed.";
+        assert_eq!(sentences(s).len(), 1, "{:?}", sentences(s));
     }
 
     #[test]

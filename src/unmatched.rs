@@ -70,40 +70,39 @@ pub fn find_unmatched(
                 };
                 let mut run: Vec<(usize, usize)> = Vec::new();
                 let mut found: Vec<(String, &'static str)> = Vec::new();
-                let mut flush =
-                    |run: &mut Vec<(usize, usize)>, found: &mut Vec<(String, &'static str)>| {
-                        // Trim connectors and common words at both ends.
-                        while let Some(&(a, b)) = run.first() {
-                            let w = text[a..b].to_lowercase();
-                            if CONNECTORS.contains(&w.as_str()) || COMMON_WORDS.contains(&w) {
-                                run.remove(0);
-                            } else {
-                                break;
-                            }
+                let flush = |run: &mut Vec<(usize, usize)>,
+                             found: &mut Vec<(String, &'static str)>| {
+                    // Trim connectors and common words at both ends.
+                    while let Some(&(a, b)) = run.first() {
+                        let w = text[a..b].to_lowercase();
+                        if CONNECTORS.contains(&w.as_str()) || COMMON_WORDS.contains(&w) {
+                            run.remove(0);
+                        } else {
+                            break;
                         }
-                        while let Some(&(a, b)) = run.last() {
-                            let w = text[a..b].to_lowercase();
-                            if CONNECTORS.contains(&w.as_str()) {
-                                run.pop();
-                            } else {
-                                break;
-                            }
+                    }
+                    while let Some(&(a, b)) = run.last() {
+                        let w = text[a..b].to_lowercase();
+                        if CONNECTORS.contains(&w.as_str()) {
+                            run.pop();
+                        } else {
+                            break;
                         }
-                        if let (Some(&(a, _)), Some(&(_, b))) = (run.first(), run.last()) {
-                            let phrase = text[a..b]
-                                .trim_end_matches(['.', '\'', '’', '-'])
-                                .to_string();
-                            // One capitalised word opening the sentence is usually just that
-                            // ("Similarly,"), unless it is an acronym.
-                            let lone_opener = a == 0
-                                && run.len() == 1
-                                && phrase.chars().any(|c| c.is_lowercase());
-                            if phrase.chars().count() > 1 && !lone_opener {
-                                found.push((phrase, "name"));
-                            }
+                    }
+                    if let (Some(&(a, _)), Some(&(_, b))) = (run.first(), run.last()) {
+                        let phrase = text[a..b]
+                            .trim_end_matches(['.', '\'', '’', '-'])
+                            .to_string();
+                        // One capitalised word opening the sentence is usually just that
+                        // ("Similarly,"), unless it is an acronym.
+                        let lone_opener =
+                            a == 0 && run.len() == 1 && phrase.chars().any(|c| c.is_lowercase());
+                        if phrase.chars().count() > 1 && !lone_opener {
+                            found.push((phrase, "name"));
                         }
-                        run.clear();
-                    };
+                    }
+                    run.clear();
+                };
                 for m in WORD.find_iter(text) {
                     let w = m.as_str().trim_end_matches(['.', '\'', '’']);
                     let (start, end) = (m.start(), m.start() + w.len());
@@ -119,9 +118,7 @@ pub fn find_unmatched(
                         continue;
                     }
                     let capitalised = w.chars().next().is_some_and(|c| c.is_uppercase());
-                    if capitalised {
-                        run.push((start, end));
-                    } else if !run.is_empty() && CONNECTORS.contains(&w) {
+                    if capitalised || (!run.is_empty() && CONNECTORS.contains(&w)) {
                         run.push((start, end));
                     } else {
                         flush(&mut run, &mut found);
