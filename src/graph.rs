@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::gazetteer::{Entity, EntityType};
@@ -35,7 +35,9 @@ pub struct Node {
 /// Where an edge is stated.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Evidence {
-    pub doc: String,
+    /// Shared by every evidence entry of the document (`Arc`): a corpus has few documents
+    /// and many evidence entries.
+    pub doc: std::sync::Arc<str>,
     /// 0-based index of the sentence in its document.
     pub sentence: usize,
     /// Byte span of the sentence in the document text.
@@ -104,8 +106,6 @@ pub struct Edge {
     /// resolved reference was needed for every one of them).
     #[serde(default)]
     pub inferred: bool,
-    #[serde(skip)]
-    keys: FxHashSet<u64>,
 }
 
 /// What one sentence adds to a typed edge.
@@ -200,7 +200,8 @@ impl KnowledgeGraph {
         self.node_index(id).map(|n| &self.graph[n])
     }
 
-    /// Add one supporting sentence to the edge (source, relation, target).
+    /// Add one supporting sentence to the edge (source, relation, target). `first_copy`:
+    /// this is the first occurrence of the sentence's text in the corpus.
     #[allow(clippy::too_many_arguments)]
     pub fn add_edge(
         &mut self,
@@ -208,7 +209,7 @@ impl KnowledgeGraph {
         relation: &str,
         target: &Entity,
         symmetric: bool,
-        sentence_key: u64,
+        first_copy: bool,
         evidence: Evidence,
         facts: EdgeFacts,
     ) {
@@ -240,7 +241,6 @@ impl KnowledgeGraph {
                         status: None,
                         years: Vec::new(),
                         inferred: true,
-                        keys: FxHashSet::default(),
                     },
                 );
                 self.edges.insert(key, e);
@@ -248,7 +248,10 @@ impl KnowledgeGraph {
             }
         };
         let edge = &mut self.graph[e];
-        if edge.keys.insert(sentence_key) {
+        // Weight counts distinct sentences: a verbatim copy of a sentence seen before adds
+        // its location to the evidence but not to the weight (unless the copy is the only
+        // support, as when context made it state something its first copy did not).
+        if first_copy || edge.weight == 0 {
             edge.weight += 1;
         }
         if !edge.evidence.contains(&evidence) {
@@ -404,7 +407,7 @@ mod tests {
             CO_OCCURS_WITH,
             a,
             true,
-            7,
+            true,
             ev("d1", 0),
             EdgeFacts::default(),
         );
@@ -413,7 +416,7 @@ mod tests {
             CO_OCCURS_WITH,
             b,
             true,
-            7,
+            false,
             ev("d2", 3),
             EdgeFacts::default(),
         );
@@ -422,7 +425,7 @@ mod tests {
             CO_OCCURS_WITH,
             b,
             true,
-            8,
+            true,
             ev("d2", 4),
             EdgeFacts::default(),
         );

@@ -338,10 +338,13 @@ impl Pipeline {
         mode: RelationMode,
     ) {
         let g = &self.gazetteer;
+        let doc_id: std::sync::Arc<str> = a.id.as_str().into();
         let mut entities: Vec<u32> = Vec::new();
         for s in &a.sentences {
             report.sentences += 1;
-            let first = seen.insert(s.key);
+            // Only sentences that name something can weigh on the graph; not remembering the
+            // others keeps memory bounded by what the graph holds.
+            let first = s.mentions.is_empty() || seen.insert(s.key);
             if !first {
                 report.duplicate_sentences += 1;
             }
@@ -350,7 +353,7 @@ impl Pipeline {
                 graph.count_mention(g.entity(m.entity), doc_no, first, distinct_doc);
             }
             let evidence = |with_text: bool| Evidence {
-                doc: a.id.clone(),
+                doc: doc_id.clone(),
                 sentence: s.index,
                 start: s.span.start,
                 end: s.span.end,
@@ -370,7 +373,7 @@ impl Pipeline {
                             CO_OCCURS_WITH,
                             g.entity(y),
                             true,
-                            s.key,
+                            first,
                             evidence(false),
                             EdgeFacts::default(),
                         );
@@ -388,7 +391,7 @@ impl Pipeline {
                         &rule.name,
                         g.entity(r.target),
                         rule.symmetric,
-                        s.key,
+                        first,
                         ev,
                         EdgeFacts {
                             weapons: r

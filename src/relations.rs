@@ -505,7 +505,22 @@ impl RelationRules {
         for s in sentences.iter_mut() {
             // A sentence without mentions states nothing and changes no reference, unless a
             // reference word ("the two countries") lets it speak of earlier actors.
-            if s.mentions.is_empty() && !self.has_reference(&text[s.span.start..s.span.end]) {
+            // A single mention relates to nothing unless it is a corridor (whose name may list
+            // its route) or a reference supplies the other end.
+            let worth = match s.mentions.len() {
+                0 => false,
+                1 => g.entity(s.mentions[0].entity).etype == EntityType::Corridor,
+                _ => true,
+            };
+            if !worth && !self.has_reference(&text[s.span.start..s.span.end]) {
+                // Still the sentence's subject for a following "it".
+                if let [m] = s.mentions[..] {
+                    let t = g.entity(m.entity).etype;
+                    if matches!(t, EntityType::Country | EntityType::Organization) {
+                        ctx.topic = Some(m.entity);
+                        ctx.prev_actors = vec![m.entity];
+                    }
+                }
                 continue;
             }
             let analysis = self.analyse_sentence(

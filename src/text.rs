@@ -129,6 +129,25 @@ pub fn sentence_key(s: &str) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     let mut pending_space = false;
     let mut buf = [0u8; 4];
+    // ASCII bytes hash one by one without decoding; other characters fold as in `fold`.
+    if s.is_ascii() {
+        for &b in s.as_bytes() {
+            if b.is_ascii_whitespace() {
+                pending_space = true;
+                continue;
+            }
+            if pending_space {
+                h.write_u8(b' ');
+                pending_space = false;
+            }
+            h.write_u8(if b == b'`' {
+                b'\''
+            } else {
+                b.to_ascii_lowercase()
+            });
+        }
+        return h.finish();
+    }
     for c in s.chars() {
         if c.is_whitespace() || matches!(punct_fold(c), Some(' ')) {
             pending_space = true;
