@@ -227,6 +227,8 @@ pub struct RelationRules {
     /// Reference words only (ASCII case-insensitive), to skip sentences without mentions
     /// cheaply.
     references: Option<AhoCorasick>,
+    /// Pair references only ("the two countries").
+    pair_references: Option<AhoCorasick>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -446,6 +448,21 @@ impl RelationRules {
             .chain(&raw.references.pair)
             .map(|r| fold(r))
             .collect();
+        let pairs: Vec<String> = raw.references.pair.iter().map(|r| fold(r)).collect();
+        if !pairs.is_empty() {
+            rules.pair_references = Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .build(&pairs)
+                    .map_err(|e| {
+                        Error::data(
+                            file,
+                            1,
+                            format!("cannot build the reference automaton: {e}"),
+                        )
+                    })?,
+            );
+        }
         if !refs.is_empty() {
             rules.references = Some(
                 AhoCorasickBuilder::new()
@@ -512,7 +529,14 @@ impl RelationRules {
                 1 => g.entity(s.mentions[0].entity).etype == EntityType::Corridor,
                 _ => true,
             };
-            if !worth && !self.has_reference(&text[s.span.start..s.span.end]) {
+            // Without mentions only "the two countries" can still name both ends.
+            let sentence = &text[s.span.start..s.span.end];
+            let referred = if s.mentions.is_empty() {
+                Self::has_reference(&self.pair_references, sentence)
+            } else {
+                Self::has_reference(&self.references, sentence)
+            };
+            if !worth && !referred {
                 // Still the sentence's subject for a following "it".
                 if let [m] = s.mentions[..] {
                     let t = g.entity(m.entity).etype;
@@ -534,9 +558,9 @@ impl RelationRules {
         }
     }
 
-    /// Does `sentence` hold a reference word ("it", "the two countries")?
-    fn has_reference(&self, sentence: &str) -> bool {
-        self.references.as_ref().is_some_and(|ac| {
+    /// Does `sentence` hold one of the reference words of `automaton`?
+    fn has_reference(automaton: &Option<AhoCorasick>, sentence: &str) -> bool {
+        automaton.as_ref().is_some_and(|ac| {
             ac.find_iter(sentence).any(|m| {
                 let before = sentence[..m.start()].chars().next_back();
                 let after = sentence[m.end()..].chars().next();
