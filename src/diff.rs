@@ -1,7 +1,8 @@
 //! What changed between two graphs: nodes and edges added and removed, weight and attribute
 //! changes, and for each actor the neighbors gained and lost. Identity is the node id and,
-//! for edges, (source, relation, target); evidence locations are not compared (a corpus
-//! reordered or with duplicated articles gives an equal graph).
+//! for edges, (source, relation, target); evidence locations are not compared, so a corpus
+//! that is reordered or holds duplicated documents gives an equal graph. An article appended
+//! to another document changes only that document count of its nodes, never a weight.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -154,7 +154,7 @@ struct UnmatchedArgs {
     #[arg(long, default_value_t = 50, value_name = "N")]
     limit: usize,
     /// Only `name` or `designation` rows
-    #[arg(long, value_name = "KIND")]
+    #[arg(long, value_name = "KIND", value_parser = ["name", "designation"])]
     kind: Option<String>,
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     format: ReportFormat,

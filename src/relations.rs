@@ -749,7 +749,7 @@ impl<'a> SentenceView<'a> {
             topic: None,
             hits: Vec::new(),
         };
-        s.find_markers();
+        s.find_markers(text);
         s.build_groups();
         s.years = YEAR
             .captures_iter(text)
@@ -783,10 +783,9 @@ impl<'a> SentenceView<'a> {
         )
     }
 
-    fn find_markers(&mut self) {
+    fn find_markers(&mut self, text: &str) {
         let Some(ac) = &self.rules.ac else { return };
         let hay = self.folded.text.as_str();
-        let bytes = hay.as_bytes();
         let mut all = Vec::new();
         for m in ac.find_overlapping_iter(hay) {
             let (st, en) = (m.start(), m.end());
@@ -799,8 +798,22 @@ impl<'a> SentenceView<'a> {
             if is_word_char(last) && hay[en..].chars().next().is_some_and(is_word_char) {
                 continue;
             }
-            let _ = bytes;
+            // A capitalised function word inside a sentence is a name, not a modal or a
+            // negation: "In May 2024", "No. 10".
+            let capitalised = st > 0
+                && text[self.folded.orig(st)..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase());
             for &mk in &self.rules.markers[m.pattern().as_usize()] {
+                if capitalised
+                    && matches!(
+                        mk,
+                        Marker::Modal(_) | Marker::Hypothetical | Marker::NegClause
+                    )
+                {
+                    continue;
+                }
                 all.push(Hit {
                     start: st,
                     end: en,
@@ -868,7 +881,15 @@ impl<'a> SentenceView<'a> {
                 .map(|(i, c)| i + c.len_utf8())
                 .unwrap_or(0);
             let w = &rest[start..];
-            if DETERMINERS.contains(&w) || w.chars().all(|c| c.is_ascii_digit()) {
+            if w.chars().all(|c| c.is_ascii_digit()) {
+                // "In 2024 China delivered": a year ends the preposition's phrase.
+                if w.len() == 4 {
+                    return String::new();
+                }
+                rest = &rest[..start];
+                continue;
+            }
+            if DETERMINERS.contains(&w) {
                 rest = &rest[..start];
                 continue;
             }
@@ -1741,7 +1762,10 @@ impl<'a> SentenceView<'a> {
                     return;
                 }
                 let subj = if c.nearest_subject {
+                    // The noun's owner sits close by ("Israel's attack on", "to Baku during
+                    // the war against"), not a clause away.
                     self.nearest_before(cue.start, ACTOR)
+                        .filter(|a| cue.start.saturating_sub(a.pos) <= 48)
                 } else {
                     self.subject(cue.start, ACTOR, ctx)
                 };

@@ -74,9 +74,11 @@ pub fn render(g: &KnowledgeGraph, decor: Option<&Decoration>) -> String {
     attributes(&mut out, "edge", &edge_attrs);
     out.push_str("    <nodes>\n");
     for n in g.sorted_nodes() {
+        let nd = decor.and_then(|d| d.nodes.get(&n.id));
+        let interval = interval_attrs(dynamic, nd.and_then(|x| x.interval));
         let _ = writeln!(
             out,
-            "      <node id=\"{}\" label=\"{}\">",
+            "      <node id=\"{}\" label=\"{}\"{interval}>",
             xml_escape(&n.id),
             xml_escape(&n.label)
         );
@@ -84,8 +86,15 @@ pub fn render(g: &KnowledgeGraph, decor: Option<&Decoration>) -> String {
         attvalue(&mut out, "type", n.etype.as_str());
         attvalue(&mut out, "mentions", &n.mentions.to_string());
         attvalue(&mut out, "documents", &n.documents.to_string());
+        if let (Some(d), Some(nd)) = (decor, nd) {
+            for ((name, _), v) in d.node_keys.iter().zip(&nd.values) {
+                if !v.is_empty() {
+                    attvalue(&mut out, name, v);
+                }
+            }
+        }
         out.push_str("        </attvalues>\n");
-        let (r, gg, b) = type_rgb(n.etype);
+        let (r, gg, b) = nd.and_then(|x| x.rgb).unwrap_or(type_rgb(n.etype));
         let _ = writeln!(
             out,
             "        <viz:color r=\"{r}\" g=\"{gg}\" b=\"{b}\" a=\"1.0\"/>"
@@ -105,10 +114,7 @@ pub fn render(g: &KnowledgeGraph, decor: Option<&Decoration>) -> String {
             "directed"
         };
         let ed = edge_decor(decor, e);
-        let interval = ed
-            .and_then(|x| x.interval)
-            .map(|(a, b)| format!(" start=\"{a}\" end=\"{b}\""))
-            .unwrap_or_default();
+        let interval = interval_attrs(dynamic, ed.and_then(|x| x.interval));
         let _ = writeln!(
             out,
             "      <edge id=\"e{i}\" source=\"{}\" target=\"{}\" type=\"{ty}\" kind=\"{}\" label=\"{}\" weight=\"{:.1}\"{interval}>",
@@ -159,6 +165,14 @@ pub fn render(g: &KnowledgeGraph, decor: Option<&Decoration>) -> String {
     }
     out.push_str("    </edges>\n  </graph>\n</gexf>\n");
     out
+}
+
+/// `start`/`end` attributes, written only in a dynamic graph.
+fn interval_attrs(dynamic: bool, interval: Option<(u32, u32)>) -> String {
+    match interval {
+        Some((a, b)) if dynamic => format!(" start=\"{a}\" end=\"{b}\""),
+        _ => String::new(),
+    }
 }
 
 fn gexf_type(t: &str) -> &str {
