@@ -38,7 +38,14 @@ fn shape(t: EntityType) -> &'static str {
 pub fn render(g: &KnowledgeGraph) -> String {
     let mut out = String::with_capacity(1 << 16);
     out.push_str("digraph silkgraph {\n");
-    out.push_str("  graph [overlap=false, splines=true];\n");
+    // Large graphs get the force-directed sfdp engine (graph attribute `layout`, honoured by
+    // `dot -Tsvg` too) and straight edges: spline routing took graphviz 8 minutes on the
+    // 1,000-edge seed graph, sfdp with straight edges 0.2 s.
+    if g.edge_count() > 200 {
+        out.push_str("  graph [overlap=false, layout=sfdp];\n");
+    } else {
+        out.push_str("  graph [overlap=false];\n");
+    }
     out.push_str("  node [style=filled, fontname=\"Helvetica\", fontcolor=\"white\"];\n");
     out.push_str("  edge [fontname=\"Helvetica\", fontsize=9];\n");
     for n in g.sorted_nodes() {
