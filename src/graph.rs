@@ -135,7 +135,10 @@ pub struct KnowledgeGraph {
     pub graph: StableDiGraph<Node, Edge>,
     pub meta: GraphMeta,
     nodes: FxHashMap<String, NodeIndex>,
-    edges: FxHashMap<(NodeIndex, String, NodeIndex), EdgeIndex>,
+    /// (source, relation id, target) -> edge; relation names are interned so a lookup
+    /// allocates nothing.
+    edges: FxHashMap<(NodeIndex, u32, NodeIndex), EdgeIndex>,
+    relation_ids: FxHashMap<String, u32>,
 }
 
 impl KnowledgeGraph {
@@ -223,7 +226,7 @@ impl KnowledgeGraph {
         };
         let na = self.node_for(a);
         let nb = self.node_for(b);
-        let key = (na, relation.to_string(), nb);
+        let key = (na, self.relation_id(relation), nb);
         let e = match self.edges.get(&key) {
             Some(&e) => e,
             None => {
@@ -254,7 +257,8 @@ impl KnowledgeGraph {
         if first_copy || edge.weight == 0 {
             edge.weight += 1;
         }
-        if !edge.evidence.contains(&evidence) {
+        // One sentence adds an edge once, so a repeat can only be the entry just added.
+        if edge.evidence.last() != Some(&evidence) {
             edge.evidence.push(evidence);
         }
         for w in facts.weapons {
@@ -277,7 +281,7 @@ impl KnowledgeGraph {
     pub fn insert_edge(&mut self, edge: Edge) -> Option<EdgeIndex> {
         let na = self.node_index(&edge.source)?;
         let nb = self.node_index(&edge.target)?;
-        let key = (na, edge.relation.clone(), nb);
+        let key = (na, self.relation_id(&edge.relation), nb);
         if let Some(&e) = self.edges.get(&key) {
             return Some(e);
         }
@@ -289,9 +293,17 @@ impl KnowledgeGraph {
     pub fn edge(&self, source: &str, relation: &str, target: &str) -> Option<&Edge> {
         let na = self.node_index(source)?;
         let nb = self.node_index(target)?;
-        self.edges
-            .get(&(na, relation.to_string(), nb))
-            .map(|&e| &self.graph[e])
+        let r = *self.relation_ids.get(relation)?;
+        self.edges.get(&(na, r, nb)).map(|&e| &self.graph[e])
+    }
+
+    fn relation_id(&mut self, relation: &str) -> u32 {
+        if let Some(&r) = self.relation_ids.get(relation) {
+            return r;
+        }
+        let r = self.relation_ids.len() as u32;
+        self.relation_ids.insert(relation.to_string(), r);
+        r
     }
 
     /// Drop co-occurrence edges lighter than `min_weight`, and nodes left without edges only
@@ -306,7 +318,8 @@ impl KnowledgeGraph {
             if let Some(edge) = self.graph.remove_edge(e) {
                 let na = self.nodes[&edge.source];
                 let nb = self.nodes[&edge.target];
-                self.edges.remove(&(na, edge.relation, nb));
+                let r = self.relation_ids[&edge.relation];
+                self.edges.remove(&(na, r, nb));
             }
         }
     }
