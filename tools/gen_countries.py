@@ -35,7 +35,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OVERRIDES = os.path.join(ROOT, "tools", "country_overrides.toml")
 OUT = os.path.join(ROOT, "gazetteer", "entities", "countries.toml")
 KINDS = ["names", "acronyms", "demonyms", "capitals", "variants"]
-RULE_KEYS = {"case", "ambiguous", "requires_any", "context", "priority"}
+RULE_KEYS = {"case", "ambiguous", "requires_any", "context", "priority", "person_name", "not_followed_by"}
 
 
 # ----------------------------------------------------------------------------- text helpers
@@ -311,7 +311,7 @@ def toml_value(v) -> str:
     if isinstance(v, list):
         return "[" + ", ".join(toml_value(x) for x in v) + "]"
     if isinstance(v, dict):
-        order = ["text", "case", "ambiguous", "priority", "requires_any", "context"]
+        order = ["text", "case", "ambiguous", "priority", "person_name", "requires_any", "context", "not_followed_by"]
         keys = sorted(v, key=lambda k: order.index(k) if k in order else 99)
         return "{ " + ", ".join(f"{k} = {toml_value(v[k])}" for k in keys) + " }"
     raise TypeError(v)
