@@ -1257,6 +1257,52 @@ impl<'a> SentenceView<'a> {
         modal.or(default)
     }
 
+    /// `emit` from every source to every target. Edges that needed a reference resolved
+    /// (`resolved`) are marked inferred.
+    #[allow(clippy::too_many_arguments)]
+    fn emit_each(
+        &mut self,
+        rel: Option<usize>,
+        sources: &[EntityIdx],
+        targets: &[EntityIdx],
+        rule: &str,
+        status: Option<Status>,
+        weapons: &[EntityIdx],
+        resolved: &Option<String>,
+    ) {
+        for &s in sources {
+            for &t in targets {
+                let (inferred, resolved) = (resolved.is_some(), resolved.clone());
+                self.emit(
+                    rel,
+                    s,
+                    t,
+                    rule.to_string(),
+                    status,
+                    weapons,
+                    inferred,
+                    resolved,
+                );
+            }
+        }
+    }
+
+    /// `emit` a symmetric relation between every two of `parties`.
+    fn emit_among(
+        &mut self,
+        rel: Option<usize>,
+        parties: &[EntityIdx],
+        rule: &str,
+        resolved: &Option<String>,
+    ) {
+        for (i, &a) in parties.iter().enumerate() {
+            for &b in &parties[i + 1..] {
+                let (inferred, resolved) = (resolved.is_some(), resolved.clone());
+                self.emit(rel, a, b, rule.to_string(), None, &[], inferred, resolved);
+            }
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn emit(
         &mut self,
@@ -1400,28 +1446,21 @@ impl<'a> SentenceView<'a> {
                 }
                 let status = self.status_at(cue, c.status);
                 let weapons_after = self.weapons_in(cue.end, seg_end);
-                for &t in &rec {
-                    for &w in &weapons_after {
-                        self.emit(r.acquires, t, w, rule.clone(), status, &[w], false, None);
-                    }
+                for &w in &weapons_after {
+                    self.emit_each(r.acquires, &rec, &[w], &rule, status, &[w], &None);
                 }
                 let Some(sup) = self.subject(cue.start, ACTOR, ctx) else {
                     return;
                 };
-                for &s in &sup.entities {
-                    for &t in &rec {
-                        self.emit(
-                            r.supplies,
-                            s,
-                            t,
-                            rule.clone(),
-                            status,
-                            &weapons,
-                            sup.resolved.is_some(),
-                            sup.resolved.clone(),
-                        );
-                    }
-                }
+                self.emit_each(
+                    r.supplies,
+                    &sup.entities,
+                    &rec,
+                    &rule,
+                    status,
+                    &weapons,
+                    &sup.resolved,
+                );
             }
             Pattern::TransferPassive => {
                 let weapons = self.weapons_in(seg_start, seg_end);
@@ -1444,20 +1483,15 @@ impl<'a> SentenceView<'a> {
                     .or_else(|| self.subject(cue.start, ACTOR, ctx));
                 let Some(rec) = rec else { return };
                 let status = self.status_at(cue, c.status);
-                for &s in &sup {
-                    for &t in &rec.entities {
-                        self.emit(
-                            r.supplies,
-                            s,
-                            t,
-                            rule.clone(),
-                            status,
-                            &weapons,
-                            rec.resolved.is_some(),
-                            rec.resolved.clone(),
-                        );
-                    }
-                }
+                self.emit_each(
+                    r.supplies,
+                    &sup,
+                    &rec.entities,
+                    &rule,
+                    status,
+                    &weapons,
+                    &rec.resolved,
+                );
             }
             Pattern::Acquire => {
                 let weapons = self.weapons_in(seg_start, seg_end);
@@ -1498,19 +1532,17 @@ impl<'a> SentenceView<'a> {
                         }
                     }
                 }
+                self.emit_each(
+                    r.supplies,
+                    &sellers,
+                    &rec.entities,
+                    &rule,
+                    status,
+                    &weapons,
+                    &rec.resolved,
+                );
+                // A maker standing in for the seller is gazetteer knowledge: always inferred.
                 for &t in &rec.entities {
-                    for &s in &sellers {
-                        self.emit(
-                            r.supplies,
-                            s,
-                            t,
-                            rule.clone(),
-                            status,
-                            &weapons,
-                            rec.resolved.is_some(),
-                            rec.resolved.clone(),
-                        );
-                    }
                     for &s in &inferred_sellers {
                         self.emit(
                             r.supplies,
@@ -1523,18 +1555,17 @@ impl<'a> SentenceView<'a> {
                             rec.resolved.clone(),
                         );
                     }
-                    for &w in &weapons {
-                        self.emit(
-                            r.acquires,
-                            t,
-                            w,
-                            rule.clone(),
-                            status,
-                            &[w],
-                            rec.resolved.is_some(),
-                            rec.resolved.clone(),
-                        );
-                    }
+                }
+                for &w in &weapons {
+                    self.emit_each(
+                        r.acquires,
+                        &rec.entities,
+                        &[w],
+                        &rule,
+                        status,
+                        &[w],
+                        &rec.resolved,
+                    );
                 }
             }
             Pattern::Operate => {
@@ -1550,19 +1581,16 @@ impl<'a> SentenceView<'a> {
                 };
                 // Operating is a fact of the present; modality nearby belongs to other verbs.
                 let status = c.status;
-                for &t in &rec.entities {
-                    for &w in &weapons {
-                        self.emit(
-                            r.acquires,
-                            t,
-                            w,
-                            rule.clone(),
-                            status,
-                            &[w],
-                            rec.resolved.is_some(),
-                            rec.resolved.clone(),
-                        );
-                    }
+                for &w in &weapons {
+                    self.emit_each(
+                        r.acquires,
+                        &rec.entities,
+                        &[w],
+                        &rule,
+                        status,
+                        &[w],
+                        &rec.resolved,
+                    );
                 }
             }
             Pattern::MadeByPassive => {
@@ -1599,20 +1627,7 @@ impl<'a> SentenceView<'a> {
                     .trim_end()
                     .ends_with("jointly")
                 {
-                    for (i, &a) in makers.iter().enumerate() {
-                        for &b in &makers[i + 1..] {
-                            self.emit(
-                                r.cooperates,
-                                a,
-                                b,
-                                format!("{rule} + jointly"),
-                                None,
-                                &[],
-                                false,
-                                None,
-                            );
-                        }
-                    }
+                    self.emit_among(r.cooperates, &makers, &format!("{rule} + jointly"), &None);
                 }
             }
             Pattern::MadeByCompound => {
@@ -1717,20 +1732,15 @@ impl<'a> SentenceView<'a> {
                 let Some(member) = self.subject(cue.start, ACTOR, ctx) else {
                     return;
                 };
-                for &m in &member.entities {
-                    for &o in &org {
-                        self.emit(
-                            r.member,
-                            m,
-                            o,
-                            rule.clone(),
-                            None,
-                            &[],
-                            member.resolved.is_some(),
-                            member.resolved.clone(),
-                        );
-                    }
-                }
+                self.emit_each(
+                    r.member,
+                    &member.entities,
+                    &org,
+                    &rule,
+                    None,
+                    &[],
+                    &member.resolved,
+                );
             }
             Pattern::MemberInverse => {
                 let org = self
@@ -1742,20 +1752,15 @@ impl<'a> SentenceView<'a> {
                     .first()
                     .map(|gr| self.members_of(gr, ACTOR))
                     .unwrap_or_default();
-                for &m in &members {
-                    for &o in &org.entities {
-                        self.emit(
-                            r.member,
-                            m,
-                            o,
-                            rule.clone(),
-                            None,
-                            &[],
-                            org.resolved.is_some(),
-                            org.resolved.clone(),
-                        );
-                    }
-                }
+                self.emit_each(
+                    r.member,
+                    &members,
+                    &org.entities,
+                    &rule,
+                    None,
+                    &[],
+                    &org.resolved,
+                );
             }
             Pattern::Conflict => {
                 if self.clause_has(cue.start, Marker::Hypothetical) {
@@ -1779,20 +1784,15 @@ impl<'a> SentenceView<'a> {
                     .filter(|gr| gr.start <= cue.end + 60)
                     .map(|gr| self.members_of(gr, ACTOR))
                     .unwrap_or_default();
-                for &a in &subj.entities {
-                    for &b in &objs {
-                        self.emit(
-                            r.conflict,
-                            a,
-                            b,
-                            rule.clone(),
-                            None,
-                            &[],
-                            subj.resolved.is_some(),
-                            subj.resolved.clone(),
-                        );
-                    }
-                }
+                self.emit_each(
+                    r.conflict,
+                    &subj.entities,
+                    &objs,
+                    &rule,
+                    None,
+                    &[],
+                    &subj.resolved,
+                );
             }
             Pattern::ConflictBetween | Pattern::CooperateBetween => {
                 if self.clause_has(cue.start, Marker::Hypothetical) {
@@ -1806,20 +1806,7 @@ impl<'a> SentenceView<'a> {
                 let parties = self.between_parties(cue, ctx);
                 if let Some(arg) = parties {
                     let v = arg.entities;
-                    for (i, &a) in v.iter().enumerate() {
-                        for &b in &v[i + 1..] {
-                            self.emit(
-                                rel,
-                                a,
-                                b,
-                                rule.clone(),
-                                None,
-                                &[],
-                                arg.resolved.is_some(),
-                                arg.resolved.clone(),
-                            );
-                        }
-                    }
+                    self.emit_among(rel, &v, &rule, &arg.resolved);
                 }
             }
             Pattern::Cooperate => {
@@ -1875,20 +1862,15 @@ impl<'a> SentenceView<'a> {
                     .unwrap_or_default();
                 if !partners.is_empty() {
                     // "X and Y signed ... with Z": each signs with Z.
-                    for &a in &subj.entities {
-                        for &b in &partners {
-                            self.emit(
-                                r.cooperates,
-                                a,
-                                b,
-                                rule.clone(),
-                                None,
-                                &[],
-                                subj.resolved.is_some(),
-                                subj.resolved.clone(),
-                            );
-                        }
-                    }
+                    self.emit_each(
+                        r.cooperates,
+                        &subj.entities,
+                        &partners,
+                        &rule,
+                        None,
+                        &[],
+                        &subj.resolved,
+                    );
                     return;
                 }
                 if parties.len() == 1 {
@@ -1915,20 +1897,7 @@ impl<'a> SentenceView<'a> {
                     return;
                 }
                 parties.dedup();
-                for (i, &a) in parties.iter().enumerate() {
-                    for &b in &parties[i + 1..] {
-                        self.emit(
-                            r.cooperates,
-                            a,
-                            b,
-                            rule.clone(),
-                            None,
-                            &[],
-                            subj.resolved.is_some(),
-                            subj.resolved.clone(),
-                        );
-                    }
-                }
+                self.emit_among(r.cooperates, &parties, &rule, &subj.resolved);
             }
         }
     }
@@ -1986,20 +1955,12 @@ impl<'a> SentenceView<'a> {
             }
         }
         for actors in found {
-            for (i, &a) in actors.iter().enumerate() {
-                for &b in &actors[i + 1..] {
-                    self.emit(
-                        self.rules.rel.conflict,
-                        a,
-                        b,
-                        "hyphenated pair + conflict noun".into(),
-                        None,
-                        &[],
-                        false,
-                        None,
-                    );
-                }
-            }
+            self.emit_among(
+                self.rules.rel.conflict,
+                &actors,
+                "hyphenated pair + conflict noun",
+                &None,
+            );
         }
     }
 
