@@ -304,9 +304,11 @@ impl Matcher {
             return true;
         }
         if !a.context.is_empty() {
+            // Sentences are sorted: find the one holding `at` by binary search.
+            let i = sentences.partition_point(|s| s.end <= at);
             let s = sentences
-                .iter()
-                .find(|s| s.start <= at && at < s.end)
+                .get(i)
+                .filter(|s| s.start <= at)
                 .map(|s| &text[s.start..s.end])
                 .unwrap_or(text);
             let fs = fold(s);
