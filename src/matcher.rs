@@ -75,6 +75,13 @@ pub struct Matcher {
     ac: AhoCorasick,
     claims: Vec<Vec<Claim>>,
     cues: CapitalCues,
+    /// The leading word (maximal run of word characters) of every folded pattern. A match
+    /// must start at a word start (the left boundary check), and the text's word there must
+    /// equal the pattern's leading word, so only words in this set can start a mention.
+    first_words: FxHashSet<Box<[u8]>>,
+    /// Some pattern starts with a non-word character, so it can start anywhere: the word-start
+    /// prefilter cannot be used and every position is tried.
+    scan_everywhere: bool,
 }
 
 /// A raw match before ambiguity resolution.
@@ -102,12 +109,27 @@ impl Matcher {
                 exact: a.case_sensitive.then(|| normalise_keep_case(&a.text)),
             });
         }
+        let mut first_words: FxHashSet<Box<[u8]>> = FxHashSet::default();
+        let mut scan_everywhere = false;
+        for p in &patterns {
+            let lead = leading_word_len(p, 0);
+            if lead == 0 {
+                scan_everywhere = true;
+            }
+            first_words.insert(p.as_bytes()[..lead].into());
+        }
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(StartKind::Both)
             .build(&patterns)
             .map_err(|e| Error::Invalid(format!("cannot build the alias automaton: {e}")))?;
-        Ok(Matcher { ac, claims, cues })
+        Ok(Matcher {
+            ac,
+            claims,
+            cues,
+            first_words,
+            scan_everywhere,
+        })
     }
 
     /// Number of distinct alias patterns in the automaton.
@@ -130,6 +152,63 @@ impl Matcher {
     }
 
     fn candidates(&self, text: &str, f: &Folded) -> Vec<Candidate> {
+        if self.scan_everywhere {
+            return self.candidates_everywhere(text, f);
+        }
+        // Word-start prefilter: visit each run of word characters once and run the anchored
+        // automaton only where the run is the leading word of some alias. Most words of news
+        // text start no alias, so this skips most of the automaton walk, and the result is the
+        // same as an unanchored scan: every pattern starts with a word character, so a match
+        // anywhere else fails the left boundary check anyway.
+        let hay = f.text.as_bytes();
+        let mut out = Vec::new();
+        let mut pos = 0;
+        let mut i = 0;
+        while i < hay.len() {
+            let (word, len) = char_at(&f.text, i);
+            if !word {
+                i += len;
+                continue;
+            }
+            let end = i + leading_word_len(&f.text, i);
+            if i >= pos && self.first_words.contains(&hay[i..end]) {
+                if let Some((match_end, cand)) = self.longest_at(text, f, i) {
+                    out.push(cand);
+                    pos = match_end;
+                }
+            }
+            i = end;
+        }
+        out
+    }
+
+    /// The longest alias starting at folded offset `start` that passes [`Self::check`],
+    /// trying shorter ones when the longest fails.
+    fn longest_at(&self, text: &str, f: &Folded, start: usize) -> Option<(usize, Candidate)> {
+        let hay = f.text.as_bytes();
+        let mut cand = self
+            .ac
+            .find(Input::new(hay).range(start..).anchored(Anchored::Yes));
+        while let Some(c) = cand {
+            if let Some(ok) = self.check(text, f, c.pattern().as_usize(), c.start(), c.end()) {
+                return Some((c.end(), ok));
+            }
+            // Try the next shorter alias starting at the same place.
+            if c.end() <= c.start() + 1 {
+                break;
+            }
+            cand = self.ac.find(
+                Input::new(hay)
+                    .range(c.start()..c.end() - 1)
+                    .anchored(Anchored::Yes),
+            );
+        }
+        None
+    }
+
+    /// Unanchored scan trying every position: used when some alias starts with a non-word
+    /// character, which the word-start prefilter would miss.
+    fn candidates_everywhere(&self, text: &str, f: &Folded) -> Vec<Candidate> {
         let hay = f.text.as_bytes();
         let mut out = Vec::new();
         let mut pos = 0;
@@ -137,24 +216,7 @@ impl Matcher {
             let Some(m) = self.ac.find(Input::new(hay).range(pos..)) else {
                 break;
             };
-            let mut cand = Some(m);
-            let mut accepted = None;
-            while let Some(c) = cand {
-                if let Some(ok) = self.check(text, f, c.pattern().as_usize(), c.start(), c.end()) {
-                    accepted = Some((c.end(), ok));
-                    break;
-                }
-                // Try the next shorter alias starting at the same place.
-                if c.end() <= c.start() + 1 {
-                    break;
-                }
-                cand = self.ac.find(
-                    Input::new(hay)
-                        .range(c.start()..c.end() - 1)
-                        .anchored(Anchored::Yes),
-                );
-            }
-            match accepted {
+            match self.longest_at(text, f, m.start()) {
                 Some((end, cand)) => {
                     out.push(cand);
                     pos = end;
@@ -364,6 +426,33 @@ pub static COMMON_WORDS: std::sync::LazyLock<FxHashSet<String>> = std::sync::Laz
 /// Is the span `start..end` next to a capitalised word that no other match covers, as a
 /// surname after a first name ("Michael Jordan") or a first name before a surname ("Kaan
 /// Yilmaz")? A capitalised word that starts a sentence does not count.
+/// Is the character at byte `i` of `s` (a char boundary) a word character, and how long is it?
+#[inline]
+fn char_at(s: &str, i: usize) -> (bool, usize) {
+    let b = s.as_bytes()[i];
+    if b < 0x80 {
+        return (b.is_ascii_alphanumeric() || b == b'_', 1);
+    }
+    match s[i..].chars().next() {
+        Some(c) => (is_word_char(c), c.len_utf8()),
+        None => (false, 1),
+    }
+}
+
+/// Byte length of the run of word characters starting at `i`.
+#[inline]
+fn leading_word_len(s: &str, i: usize) -> usize {
+    let mut j = i;
+    while j < s.len() {
+        let (word, len) = char_at(s, j);
+        if !word {
+            break;
+        }
+        j += len;
+    }
+    j - i
+}
+
 fn next_to_name(text: &str, start: usize, end: usize, spans: &[(usize, usize)]) -> bool {
     let covered = |a: usize| spans.iter().any(|&(s, e)| s <= a && a < e);
     // The word before.
@@ -585,5 +674,68 @@ made_by = ["country:pakistan", "country:china"]
         assert!(tag("thunder in Pakistan")
             .iter()
             .all(|x| x.1 != "weapon:jf-17"));
+    }
+}
+
+#[cfg(test)]
+mod prefilter_tests {
+    use super::*;
+
+    /// The word-start prefilter must find exactly what the scan of every position finds.
+    #[test]
+    fn word_start_prefilter_equals_full_scan() {
+        let g = Gazetteer::from_sources(&crate::gazetteer::embedded_files()).unwrap();
+        let m = Matcher::new(&g, CapitalCues::embedded().unwrap()).unwrap();
+        assert!(!m.scan_everywhere);
+        let mut texts: Vec<String> =
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds"))
+                .unwrap()
+                .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+                .collect();
+        texts.push(
+            "US$ 1.5bn; anti-U.S. Türkiye’s TÜRKİYE South Sudanese J-10CE\u{00AD}s Pakistan’s \
+             Chinese-made Su-25s, PL-15E. Beijing—Islamabad x_China 中国 İstanbul"
+                .into(),
+        );
+        let mut f = Folded::default();
+        for t in &texts {
+            f.fold_into(t);
+            let fast: Vec<(usize, usize, Vec<u32>)> = m
+                .candidates(t, &f)
+                .into_iter()
+                .map(|c| (c.start, c.end, c.claims))
+                .collect();
+            let full: Vec<(usize, usize, Vec<u32>)> = m
+                .candidates_everywhere(t, &f)
+                .into_iter()
+                .map(|c| (c.start, c.end, c.claims))
+                .collect();
+            assert!(!full.is_empty());
+            assert_eq!(fast, full);
+        }
+    }
+
+    #[test]
+    fn alias_starting_with_punctuation_falls_back_to_full_scan() {
+        let g = Gazetteer::from_sources(&[crate::gazetteer::SourceFile {
+            name: "t.toml".into(),
+            text: "[[entity]]\nid = \"organization:x\"\ntype = \"organization\"\nname = \"(X) Group\"\n"
+                .into(),
+        }])
+        .unwrap();
+        let m = Matcher::new(&g, CapitalCues::default()).unwrap();
+        assert!(m.scan_everywhere);
+        let text = "The (X) Group said so.";
+        let found = m.find(
+            &g,
+            text,
+            &[SentenceSpan {
+                start: 0,
+                end: text.len(),
+            }],
+            &mut Folded::default(),
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].start..found[0].end], "(X) Group");
     }
 }
