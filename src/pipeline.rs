@@ -171,6 +171,8 @@ impl Pipeline {
         let mentions = self
             .matcher
             .find(&self.gazetteer, &text, &spans, &mut folded);
+        // Sentence keys hash the folded copy; for ASCII text its offsets are the original ones.
+        let ascii = folded.text.len() == text.len() && text.is_ascii();
         // Assign mentions to sentences (both sorted by start).
         let mut sentences: Vec<SentenceRecord> = spans
             .iter()
@@ -178,7 +180,17 @@ impl Pipeline {
             .map(|(i, s)| SentenceRecord {
                 index: i,
                 span: *s,
-                key: text::sentence_key(&text[s.start..s.end]),
+                key: {
+                    let (fs, fe) = if ascii {
+                        (s.start, s.end)
+                    } else {
+                        (
+                            folded.map.partition_point(|&o| (o as usize) < s.start),
+                            folded.map.partition_point(|&o| (o as usize) < s.end),
+                        )
+                    };
+                    text::folded_sentence_key(&folded.text.as_bytes()[fs..fe])
+                },
                 mentions: Vec::new(),
                 relations: Vec::new(),
             })

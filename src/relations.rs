@@ -530,13 +530,16 @@ impl RelationRules {
                 _ => true,
             };
             // Without mentions only "the two countries" can still name both ends.
-            let sentence = &text[s.span.start..s.span.end];
-            let referred = if s.mentions.is_empty() {
-                Self::has_reference(&self.pair_references, sentence)
-            } else {
-                Self::has_reference(&self.references, sentence)
+            // Checked only when it decides: the "it" automaton hits inside many words.
+            let referred = || {
+                let sentence = &text[s.span.start..s.span.end];
+                if s.mentions.is_empty() {
+                    Self::has_reference(&self.pair_references, sentence)
+                } else {
+                    Self::has_reference(&self.references, sentence)
+                }
             };
-            if !worth && !referred {
+            if !worth && !referred() {
                 // Still the sentence's subject for a following "it".
                 if let [m] = s.mentions[..] {
                     let t = g.entity(m.entity).etype;
