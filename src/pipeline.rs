@@ -101,6 +101,79 @@ pub struct Pipeline {
     pub rules: RelationRules,
 }
 
+/// Documents read for one parallel step, with the warnings met while reading them.
+struct Batch {
+    warnings: Vec<String>,
+    docs: Vec<Document>,
+    bytes: u64,
+}
+
+struct AnalysedBatch {
+    warnings: Vec<String>,
+    analyses: Vec<DocAnalysis>,
+    bytes: u64,
+}
+
+/// What the serial merge accumulates.
+struct MergeState {
+    graph: KnowledgeGraph,
+    report: ExtractReport,
+    skipped_by_rule: Vec<u64>,
+    /// Keys of sentences already counted (only those naming an entity).
+    seen: FxHashSet<u64>,
+    /// Keys of documents already counted.
+    seen_docs: FxHashSet<u64>,
+    doc_no: u32,
+}
+
+impl MergeState {
+    fn new(rules: usize) -> Self {
+        MergeState {
+            graph: KnowledgeGraph::new(),
+            report: ExtractReport::default(),
+            skipped_by_rule: vec![0; rules],
+            seen: FxHashSet::default(),
+            seen_docs: FxHashSet::default(),
+            doc_no: 0,
+        }
+    }
+}
+
+/// Read `sources` in order and hand over batches of about [`BATCH_BYTES`] or
+/// [`BATCH_DOCS`] documents; the last batch may be empty but still carries warnings.
+fn read_batches(sources: &[Source], mut each: impl FnMut(Batch) -> Result<()>) -> Result<()> {
+    let mut batch = Batch {
+        warnings: Vec::new(),
+        docs: Vec::new(),
+        bytes: 0,
+    };
+    let mut items = Vec::new();
+    for src in sources {
+        items.clear();
+        corpus::read_source(src, &mut items)?;
+        for item in items.drain(..) {
+            match item {
+                Item::Warning(w) => batch.warnings.push(w),
+                Item::Doc(d) => {
+                    batch.bytes += d.text.len() as u64;
+                    batch.docs.push(d);
+                    if batch.bytes >= BATCH_BYTES as u64 || batch.docs.len() >= BATCH_DOCS {
+                        each(std::mem::replace(
+                            &mut batch,
+                            Batch {
+                                warnings: Vec::new(),
+                                docs: Vec::new(),
+                                bytes: 0,
+                            },
+                        ))?;
+                    }
+                }
+            }
+        }
+    }
+    each(batch)
+}
+
 /// Target size of a batch of documents analysed in parallel.
 const BATCH_BYTES: usize = 8 << 20;
 const BATCH_DOCS: usize = 512;
@@ -223,6 +296,12 @@ impl Pipeline {
 
     /// Extract the graph of a corpus. `on_warning` sees each warning as it happens;
     /// `on_progress` sees the bytes read so far.
+    ///
+    /// With one worker thread everything runs in turn on the calling thread. With more, a
+    /// producer thread reads and analyses batch N+1 on the rayon pool while the calling
+    /// thread merges batch N, so the serial merge no longer leaves the workers idle.
+    /// Batches are merged in corpus order either way, so the graph does not depend on the
+    /// thread count.
     pub fn extract(
         &self,
         sources: &[Source],
@@ -230,77 +309,52 @@ impl Pipeline {
         mut on_warning: impl FnMut(&str),
         mut on_progress: impl FnMut(u64),
     ) -> Result<(KnowledgeGraph, ExtractReport)> {
-        let mut graph = KnowledgeGraph::new();
-        let mut report = ExtractReport::default();
-        let mut skipped_by_rule = vec![0u64; self.boilerplate.rule_count()];
-        let mut seen: FxHashSet<u64> = FxHashSet::default();
-        let mut seen_docs: FxHashSet<u64> = FxHashSet::default();
-        let mut batch: Vec<Document> = Vec::new();
-        let mut batch_bytes = 0usize;
-        let mut doc_no: u32 = 0;
         let with_relations = options.relations != RelationMode::Cooccurrence;
-
-        let mut flush = |batch: &mut Vec<Document>,
-                         graph: &mut KnowledgeGraph,
-                         report: &mut ExtractReport,
-                         doc_no: &mut u32| {
-            let docs = std::mem::take(batch);
-            let analyses: Vec<DocAnalysis> = docs
+        let analyse_batch = |batch: Batch| AnalysedBatch {
+            warnings: batch.warnings,
+            bytes: batch.bytes,
+            analyses: batch
+                .docs
                 .into_par_iter()
                 .map(|d| self.analyse(d, with_relations))
-                .collect();
-            for a in analyses {
-                for &r in &a.skipped {
-                    skipped_by_rule[r] += 1;
-                }
-                let doc_key = {
-                    use std::hash::{Hash, Hasher};
-                    let mut h = rustc_hash::FxHasher::default();
-                    for sr in &a.sentences {
-                        sr.key.hash(&mut h);
-                    }
-                    h.finish()
-                };
-                let distinct = seen_docs.insert(doc_key);
-                self.merge(
-                    graph,
-                    report,
-                    &mut seen,
-                    &a,
-                    *doc_no,
-                    distinct,
-                    options.relations,
-                );
-                *doc_no += 1;
-            }
+                .collect(),
         };
-
-        let mut items = Vec::new();
-        for src in sources {
-            items.clear();
-            corpus::read_source(src, &mut items)?;
-            for item in items.drain(..) {
-                match item {
-                    Item::Warning(w) => {
-                        on_warning(&w);
-                        report.warnings.push(w);
+        let mut state = MergeState::new(self.boilerplate.rule_count());
+        if rayon::current_num_threads() <= 1 {
+            read_batches(sources, |batch| {
+                let analysed = analyse_batch(batch);
+                self.merge_batch(&mut state, analysed, options, &mut on_warning);
+                on_progress(state.report.bytes);
+                Ok(())
+            })?;
+        } else {
+            std::thread::scope(|scope| -> Result<()> {
+                // One batch waits in the channel while the next is analysed: memory stays
+                // bounded by a few batches.
+                let (tx, rx) = std::sync::mpsc::sync_channel::<Result<AnalysedBatch>>(1);
+                scope.spawn(move || {
+                    let read = read_batches(sources, |batch| {
+                        tx.send(Ok(analyse_batch(batch)))
+                            .map_err(|_| Error::Invalid("extraction stopped".into()))
+                    });
+                    if let Err(e) = read {
+                        // The receiver is gone only when the merge side already failed.
+                        let _ = tx.send(Err(e));
                     }
-                    Item::Doc(d) => {
-                        report.documents += 1;
-                        report.bytes += d.text.len() as u64;
-                        batch_bytes += d.text.len();
-                        batch.push(d);
-                        if batch_bytes >= BATCH_BYTES || batch.len() >= BATCH_DOCS {
-                            flush(&mut batch, &mut graph, &mut report, &mut doc_no);
-                            batch_bytes = 0;
-                            on_progress(report.bytes);
-                        }
-                    }
+                });
+                for analysed in rx {
+                    self.merge_batch(&mut state, analysed?, options, &mut on_warning);
+                    on_progress(state.report.bytes);
                 }
-            }
+                Ok(())
+            })?;
         }
-        flush(&mut batch, &mut graph, &mut report, &mut doc_no);
-        on_progress(report.bytes);
+        let MergeState {
+            mut graph,
+            mut report,
+            skipped_by_rule,
+            ..
+        } = state;
 
         if options.min_weight > 1 {
             let min = options.min_weight;
@@ -320,6 +374,46 @@ impl Pipeline {
         graph.meta.skipped_lines = report.skipped_lines;
         graph.meta.relations = options.relations.as_str().to_string();
         Ok((graph, report))
+    }
+
+    /// Merge one analysed batch into the graph, in corpus order.
+    fn merge_batch(
+        &self,
+        state: &mut MergeState,
+        batch: AnalysedBatch,
+        options: &ExtractOptions,
+        on_warning: &mut impl FnMut(&str),
+    ) {
+        for w in batch.warnings {
+            on_warning(&w);
+            state.report.warnings.push(w);
+        }
+        state.report.documents += batch.analyses.len() as u64;
+        state.report.bytes += batch.bytes;
+        for a in batch.analyses {
+            for &r in &a.skipped {
+                state.skipped_by_rule[r] += 1;
+            }
+            let doc_key = {
+                use std::hash::{Hash, Hasher};
+                let mut h = rustc_hash::FxHasher::default();
+                for sr in &a.sentences {
+                    sr.key.hash(&mut h);
+                }
+                h.finish()
+            };
+            let distinct = state.seen_docs.insert(doc_key);
+            self.merge(
+                &mut state.graph,
+                &mut state.report,
+                &mut state.seen,
+                &a,
+                state.doc_no,
+                distinct,
+                options.relations,
+            );
+            state.doc_no += 1;
+        }
     }
 
     /// A graph from a path: a JSON snapshot written by `extract`, or a corpus (a file,
