@@ -448,15 +448,26 @@ fn char_at(s: &str, i: usize) -> (bool, usize) {
 
 #[inline]
 fn is_ascii_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    ASCII_WORD[b as usize]
 }
 
-/// Byte length and hash of the run of word characters starting at `i`.
+/// ASCII word characters for boundary checks ([`is_word_char`] on ASCII).
+static ASCII_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    t
+};
+
+/// Byte length and hash of the run of word characters starting at `i`. The hash covers the
+/// length and the first 8 bytes only: a collision merely costs one anchored search.
 #[inline]
 fn leading_word(s: &str, i: usize) -> (usize, u64) {
     let bytes = s.as_bytes();
-    // FNV-1a: cheap per byte, and the filter takes its index from the well-mixed high bits.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut packed: u64 = 0;
     let mut j = i;
     while j < bytes.len() {
         let b = bytes[j];
@@ -472,12 +483,15 @@ fn leading_word(s: &str, i: usize) -> (usize, u64) {
             }
             len
         };
-        for &b in &bytes[j..j + len] {
-            hash = (hash ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+        if j - i < 8 {
+            for &b in &bytes[j..(j + len).min(i + 8)] {
+                packed = (packed << 8) | b as u64;
+            }
         }
         j += len;
     }
-    (j - i, hash)
+    let n = j - i;
+    (n, packed ^ ((n as u64) << 58) ^ (n as u64))
 }
 
 /// A Bloom-style bit set of leading-word hashes (one hash function): 2^18 bits (32 KiB)
