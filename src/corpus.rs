@@ -170,27 +170,39 @@ struct JsonlDoc {
 
 /// Read one source into documents and warnings. JSONL is read line by line.
 pub fn read_source(src: &Source, items: &mut Vec<Item>) -> Result<()> {
+    for_each_item(src, &mut |item| {
+        items.push(item);
+        Ok(())
+    })
+}
+
+/// Stream the documents and warnings of one source to `each`, in order. A JSONL file is
+/// read line by line, so it is never held whole.
+pub fn for_each_item(src: &Source, each: &mut dyn FnMut(Item) -> Result<()>) -> Result<()> {
+    let mut items = Vec::new();
     match src {
         Source::Text { path, id } => {
             let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-            if let Some(text) = decode(&path.display().to_string(), bytes, items) {
+            if let Some(text) = decode(&path.display().to_string(), bytes, &mut items) {
                 items.push(Item::Doc(Document {
                     id: id.clone(),
                     text,
                 }));
             }
+            items.into_iter().try_for_each(each)?;
         }
         Source::Stdin => {
             let mut bytes = Vec::new();
             std::io::stdin()
                 .read_to_end(&mut bytes)
                 .map_err(|e| Error::io("<stdin>", e))?;
-            if let Some(text) = decode("<stdin>", bytes, items) {
+            if let Some(text) = decode("<stdin>", bytes, &mut items) {
                 items.push(Item::Doc(Document {
                     id: "stdin".into(),
                     text,
                 }));
             }
+            items.into_iter().try_for_each(each)?;
         }
         Source::Jsonl { path, id } => {
             let f = File::open(path).map_err(|e| Error::io(path, e))?;
@@ -222,31 +234,31 @@ pub fn read_source(src: &Source, items: &mut Vec<Item>) -> Result<()> {
                             _ => format!("{id}#{line_no}"),
                         };
                         if d.text.trim().is_empty() {
-                            items.push(Item::Warning(format!(
+                            each(Item::Warning(format!(
                                 "{name}:{line_no}: empty text, skipped"
-                            )));
+                            )))?;
                             continue;
                         }
                         if d.text.len() > LONG_LINE_BYTES && !d.text.contains('\n') {
-                            items.push(Item::Warning(format!(
+                            each(Item::Warning(format!(
                                 "{name}:{line_no}: very long text without line breaks ({} bytes)",
                                 d.text.len()
-                            )));
+                            )))?;
                         }
-                        items.push(Item::Doc(Document {
+                        each(Item::Doc(Document {
                             id: doc_id,
                             text: d.text,
-                        }));
+                        }))?;
                     }
-                    Err(e) => items.push(Item::Warning(format!(
+                    Err(e) => each(Item::Warning(format!(
                         "{name}:{line_no}: not a JSON object with a \"text\" string ({e}), skipped"
-                    ))),
+                    )))?,
                 }
             }
             if !any && line_no == 0 {
-                items.push(Item::Warning(format!(
+                each(Item::Warning(format!(
                     "{name}: empty file, nothing to read"
-                )));
+                )))?;
             }
         }
     }

@@ -147,11 +147,8 @@ fn read_batches(sources: &[Source], mut each: impl FnMut(Batch) -> Result<()>) -
         docs: Vec::new(),
         bytes: 0,
     };
-    let mut items = Vec::new();
     for src in sources {
-        items.clear();
-        corpus::read_source(src, &mut items)?;
-        for item in items.drain(..) {
+        corpus::for_each_item(src, &mut |item| {
             match item {
                 Item::Warning(w) => batch.warnings.push(w),
                 Item::Doc(d) => {
@@ -169,7 +166,8 @@ fn read_batches(sources: &[Source], mut each: impl FnMut(Batch) -> Result<()>) -
                     }
                 }
             }
-        }
+            Ok(())
+        })?;
     }
     each(batch)
 }
