@@ -375,11 +375,14 @@ impl Matcher {
         if !a.context.is_empty() {
             // Sentences are sorted: find the one holding `at` by binary search.
             let i = sentences.partition_point(|s| s.end <= at);
-            let s = sentences
-                .get(i)
-                .filter(|s| s.start <= at)
-                .map(|s| &text[s.start..s.end])
-                .unwrap_or(text);
+            let s = match sentences.get(i).filter(|s| s.start <= at) {
+                Some(s) => &text[s.start..s.end],
+                // Without sentences the whole text is the context.
+                None if sentences.is_empty() => text,
+                // Outside every sentence (a skipped boilerplate line): the mention is dropped
+                // anyway, so do not fold the whole document to decide it.
+                None => return false,
+            };
             let fs = fold(s);
             if a.context.iter().any(|w| contains_word(&fs, w)) {
                 return true;
