@@ -346,8 +346,13 @@ impl Gazetteer {
             refs: Vec::new(),
             alias_refs: Vec::new(),
         };
-        for f in files {
-            g.load_file(f, &mut pending, &mut errors);
+        // Parsing TOML is most of the load time; files parse independently.
+        let parsed: Vec<std::result::Result<RawFile, toml::de::Error>> = {
+            use rayon::prelude::*;
+            files.par_iter().map(|f| toml::from_str(&f.text)).collect()
+        };
+        for (f, raw) in files.iter().zip(parsed) {
+            g.load_file(f, raw, &mut pending, &mut errors);
         }
         g.resolve_refs(pending, &mut errors);
         g.synthesise_capitals();
@@ -361,8 +366,14 @@ impl Gazetteer {
         }
     }
 
-    fn load_file(&mut self, f: &SourceFile, pending: &mut Pending, errors: &mut Vec<Error>) {
-        let raw: RawFile = match toml::from_str(&f.text) {
+    fn load_file(
+        &mut self,
+        f: &SourceFile,
+        raw: std::result::Result<RawFile, toml::de::Error>,
+        pending: &mut Pending,
+        errors: &mut Vec<Error>,
+    ) {
+        let raw: RawFile = match raw {
             Ok(r) => r,
             Err(e) => {
                 let line = e.span().map(|s| line_of(&f.text, s.start)).unwrap_or(1);

@@ -192,15 +192,28 @@ impl Pipeline {
             ));
         }
         let gazetteer = Gazetteer::from_sources(&files)?;
-        let mut rules = RelationRules::embedded(&gazetteer)?;
-        for d in &config.dirs {
-            let p = d.join("relations.toml");
-            if p.is_file() {
-                let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
-                rules = RelationRules::parse(&p.display().to_string(), &text, &gazetteer)?;
-            }
-        }
-        Self::new(gazetteer, rules)
+        // The alias automaton and the rules build independently: in parallel.
+        let (matcher, rest) = rayon::join(
+            || Matcher::new(&gazetteer, CapitalCues::embedded()?),
+            || -> Result<(RelationRules, Boilerplate)> {
+                let mut rules = RelationRules::embedded(&gazetteer)?;
+                for d in &config.dirs {
+                    let p = d.join("relations.toml");
+                    if p.is_file() {
+                        let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+                        rules = RelationRules::parse(&p.display().to_string(), &text, &gazetteer)?;
+                    }
+                }
+                Ok((rules, Boilerplate::embedded()?))
+            },
+        );
+        let (rules, boilerplate) = rest?;
+        Ok(Pipeline {
+            matcher: matcher?,
+            gazetteer,
+            boilerplate,
+            rules,
+        })
     }
 
     pub fn new(gazetteer: Gazetteer, rules: RelationRules) -> Result<Self> {
