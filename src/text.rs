@@ -41,6 +41,9 @@ pub struct Folded {
     /// `map[i]` is the original byte offset of folded byte `i`; `map[text.len()]` is the
     /// original length. Bytes of one expanded character all map to that character's start.
     pub map: Vec<u32>,
+    /// Some character (soft hyphen, zero-width space, BOM) folded to nothing, so words of
+    /// the folded text can join words that the original keeps apart.
+    pub vanished: bool,
 }
 
 impl Folded {
@@ -49,6 +52,7 @@ impl Folded {
         let mut f = Folded {
             text: String::with_capacity(src.len()),
             map: Vec::with_capacity(src.len() + 1),
+            vanished: false,
         };
         f.fold_into(src);
         f
@@ -58,6 +62,7 @@ impl Folded {
     pub fn fold_into(&mut self, src: &str) {
         self.text.clear();
         self.map.clear();
+        self.vanished = false;
         let bytes = src.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
@@ -89,6 +94,7 @@ impl Folded {
                 self.map.push(start);
             } else if c == '\u{00AD}' || c == '\u{200B}' || c == '\u{FEFF}' {
                 // Soft hyphen and zero-width characters vanish from the folded text.
+                self.vanished = true;
             } else {
                 for l in c.to_lowercase() {
                     let before = self.text.len();
