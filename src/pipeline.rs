@@ -1,8 +1,9 @@
 //! The extraction pipeline: documents → sentences → mentions → (relations) → graph.
 //!
-//! Documents stream through in batches: a batch is analysed in parallel (rayon), then merged
-//! into the graph in corpus order, so the graph is identical for any thread count and the
-//! corpus is never held in memory as a whole.
+//! Documents stream through one at a time: a reader thread reads them, the rayon pool
+//! analyses several at once, and the calling thread merges each into the graph in corpus
+//! order, so the graph is identical for any thread count and the corpus is never held in
+//! memory as a whole.
 
 use std::path::PathBuf;
 
@@ -101,17 +102,10 @@ pub struct Pipeline {
     pub rules: RelationRules,
 }
 
-/// Documents read for one parallel step, with the warnings met while reading them.
-struct Batch {
-    warnings: Vec<String>,
-    docs: Vec<Document>,
-    bytes: u64,
-}
-
-struct AnalysedBatch {
-    warnings: Vec<String>,
-    analyses: Vec<DocAnalysis>,
-    bytes: u64,
+/// A read item after analysis.
+enum Analysed {
+    Warning(String),
+    Doc(DocAnalysis),
 }
 
 /// What the serial merge accumulates.
@@ -138,43 +132,6 @@ impl MergeState {
         }
     }
 }
-
-/// Read `sources` in order and hand over batches of about [`BATCH_BYTES`] or
-/// [`BATCH_DOCS`] documents; the last batch may be empty but still carries warnings.
-fn read_batches(sources: &[Source], mut each: impl FnMut(Batch) -> Result<()>) -> Result<()> {
-    let mut batch = Batch {
-        warnings: Vec::new(),
-        docs: Vec::new(),
-        bytes: 0,
-    };
-    for src in sources {
-        corpus::for_each_item(src, &mut |item| {
-            match item {
-                Item::Warning(w) => batch.warnings.push(w),
-                Item::Doc(d) => {
-                    batch.bytes += d.text.len() as u64;
-                    batch.docs.push(d);
-                    if batch.bytes >= BATCH_BYTES as u64 || batch.docs.len() >= BATCH_DOCS {
-                        each(std::mem::replace(
-                            &mut batch,
-                            Batch {
-                                warnings: Vec::new(),
-                                docs: Vec::new(),
-                                bytes: 0,
-                            },
-                        ))?;
-                    }
-                }
-            }
-            Ok(())
-        })?;
-    }
-    each(batch)
-}
-
-/// Target size of a batch of documents analysed in parallel.
-const BATCH_BYTES: usize = 8 << 20;
-const BATCH_DOCS: usize = 512;
 
 impl Pipeline {
     /// Load the gazetteer (embedded and/or user directories) and the embedded rules.
@@ -308,11 +265,9 @@ impl Pipeline {
     /// Extract the graph of a corpus. `on_warning` sees each warning as it happens;
     /// `on_progress` sees the bytes read so far.
     ///
-    /// With one worker thread everything runs in turn on the calling thread. With more, a
-    /// producer thread reads and analyses batch N+1 on the rayon pool while the calling
-    /// thread merges batch N, so the serial merge no longer leaves the workers idle.
-    /// Batches are merged in corpus order either way, so the graph does not depend on the
-    /// thread count.
+    /// With one worker thread everything runs in turn on the calling thread; with more, see
+    /// [`Self::extract_parallel`]. Documents are merged in corpus order either way, so the
+    /// graph does not depend on the thread count.
     pub fn extract(
         &self,
         sources: &[Source],
@@ -321,44 +276,26 @@ impl Pipeline {
         mut on_progress: impl FnMut(u64),
     ) -> Result<(KnowledgeGraph, ExtractReport)> {
         let with_relations = options.relations != RelationMode::Cooccurrence;
-        let analyse_batch = |batch: Batch| AnalysedBatch {
-            warnings: batch.warnings,
-            bytes: batch.bytes,
-            analyses: batch
-                .docs
-                .into_par_iter()
-                .map(|d| self.analyse(d, with_relations))
-                .collect(),
-        };
         let mut state = MergeState::new(self.boilerplate.rule_count());
-        if rayon::current_num_threads() <= 1 {
-            read_batches(sources, |batch| {
-                let analysed = analyse_batch(batch);
-                self.merge_batch(&mut state, analysed, options, &mut on_warning);
+        let mut handle = |state: &mut MergeState, item: Analysed| match item {
+            Analysed::Warning(w) => {
+                on_warning(&w);
+                state.report.warnings.push(w);
+            }
+            Analysed::Doc(a) => {
+                self.merge_doc(state, &a, options);
                 on_progress(state.report.bytes);
-                Ok(())
-            })?;
+            }
+        };
+        if rayon::current_num_threads() <= 1 {
+            for src in sources {
+                corpus::for_each_item(src, &mut |item| {
+                    handle(&mut state, self.analyse_item(item, with_relations));
+                    Ok(())
+                })?;
+            }
         } else {
-            std::thread::scope(|scope| -> Result<()> {
-                // One batch waits in the channel while the next is analysed: memory stays
-                // bounded by a few batches.
-                let (tx, rx) = std::sync::mpsc::sync_channel::<Result<AnalysedBatch>>(1);
-                scope.spawn(move || {
-                    let read = read_batches(sources, |batch| {
-                        tx.send(Ok(analyse_batch(batch)))
-                            .map_err(|_| Error::Invalid("extraction stopped".into()))
-                    });
-                    if let Err(e) = read {
-                        // The receiver is gone only when the merge side already failed.
-                        let _ = tx.send(Err(e));
-                    }
-                });
-                for analysed in rx {
-                    self.merge_batch(&mut state, analysed?, options, &mut on_warning);
-                    on_progress(state.report.bytes);
-                }
-                Ok(())
-            })?;
+            self.extract_parallel(sources, with_relations, |item| handle(&mut state, item))?;
         }
         let MergeState {
             mut graph,
@@ -387,44 +324,95 @@ impl Pipeline {
         Ok((graph, report))
     }
 
-    /// Merge one analysed batch into the graph, in corpus order.
-    fn merge_batch(
+    fn analyse_item(&self, item: Item, with_relations: bool) -> Analysed {
+        match item {
+            Item::Warning(w) => Analysed::Warning(w),
+            Item::Doc(d) => Analysed::Doc(self.analyse(d, with_relations)),
+        }
+    }
+
+    /// Read, analyse and hand over the items of `sources` in corpus order, with reading,
+    /// analysis (on the rayon pool) and `each` (the merge) running at the same time.
+    ///
+    /// A reader thread sends numbered items through a short channel; a bridge thread lets
+    /// the pool's workers take them one by one as they come free (so one long document does
+    /// not leave the other workers waiting for a batch to finish); the calling thread puts
+    /// the results back in order. Channels are bounded, so at most a few documents per
+    /// worker are in memory. When a stage stops, the others see their channel close.
+    fn extract_parallel(
         &self,
-        state: &mut MergeState,
-        batch: AnalysedBatch,
-        options: &ExtractOptions,
-        on_warning: &mut impl FnMut(&str),
-    ) {
-        for w in batch.warnings {
-            on_warning(&w);
-            state.report.warnings.push(w);
-        }
-        state.report.documents += batch.analyses.len() as u64;
-        state.report.bytes += batch.bytes;
-        for a in batch.analyses {
-            for &r in &a.skipped {
-                state.skipped_by_rule[r] += 1;
-            }
-            let doc_key = {
-                use std::hash::{Hash, Hasher};
-                let mut h = rustc_hash::FxHasher::default();
-                for sr in &a.sentences {
-                    sr.key.hash(&mut h);
+        sources: &[Source],
+        with_relations: bool,
+        mut each: impl FnMut(Analysed),
+    ) -> Result<()> {
+        use std::sync::mpsc::{sync_channel, SyncSender};
+        let capacity = rayon::current_num_threads();
+        std::thread::scope(|scope| -> Result<()> {
+            let (read_tx, read_rx) = sync_channel::<(u64, Result<Item>)>(capacity);
+            let (done_tx, done_rx) = sync_channel::<(u64, Result<Analysed>)>(capacity);
+            scope.spawn(move || {
+                let mut seq = 0u64;
+                for src in sources {
+                    let read = corpus::for_each_item(src, &mut |item| {
+                        seq += 1;
+                        read_tx
+                            .send((seq - 1, Ok(item)))
+                            .map_err(|_| Error::Invalid("extraction stopped".into()))
+                    });
+                    if let Err(e) = read {
+                        let _ = read_tx.send((seq, Err(e)));
+                        return;
+                    }
                 }
-                h.finish()
-            };
-            let distinct = state.seen_docs.insert(doc_key);
-            self.merge(
-                &mut state.graph,
-                &mut state.report,
-                &mut state.seen,
-                &a,
-                state.doc_no,
-                distinct,
-                options.relations,
-            );
-            state.doc_no += 1;
+            });
+            scope.spawn(move || {
+                let _ = read_rx.into_iter().par_bridge().try_for_each_with(
+                    done_tx,
+                    |tx: &mut SyncSender<_>, (seq, item)| {
+                        let out = item.map(|item| self.analyse_item(item, with_relations));
+                        tx.send((seq, out))
+                    },
+                );
+            });
+            let mut pending: std::collections::BTreeMap<u64, Analysed> = Default::default();
+            let mut next = 0u64;
+            for (seq, out) in done_rx {
+                pending.insert(seq, out?);
+                while let Some(item) = pending.remove(&next) {
+                    each(item);
+                    next += 1;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Fold one analysed document into the graph state, in corpus order.
+    fn merge_doc(&self, state: &mut MergeState, a: &DocAnalysis, options: &ExtractOptions) {
+        state.report.documents += 1;
+        state.report.bytes += a.text.len() as u64;
+        for &r in &a.skipped {
+            state.skipped_by_rule[r] += 1;
         }
+        let doc_key = {
+            use std::hash::{Hash, Hasher};
+            let mut h = rustc_hash::FxHasher::default();
+            for sr in &a.sentences {
+                sr.key.hash(&mut h);
+            }
+            h.finish()
+        };
+        let distinct = state.seen_docs.insert(doc_key);
+        self.merge(
+            &mut state.graph,
+            &mut state.report,
+            &mut state.seen,
+            a,
+            state.doc_no,
+            distinct,
+            options.relations,
+        );
+        state.doc_no += 1;
     }
 
     /// A graph from a path: a JSON snapshot written by `extract`, or a corpus (a file,
@@ -523,6 +511,76 @@ impl Pipeline {
                     );
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources(dir: &std::path::Path, names: &[&str]) -> Vec<Source> {
+        names
+            .iter()
+            .map(|n| Source::Text {
+                path: dir.join(n),
+                id: n.to_string(),
+            })
+            .collect()
+    }
+
+    fn run(threads: usize, srcs: &[Source]) -> Result<(KnowledgeGraph, ExtractReport)> {
+        let p = Pipeline::load(&GazetteerConfig::default())?;
+        let mut warnings = Vec::new();
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| {
+                p.extract(
+                    srcs,
+                    &ExtractOptions::default(),
+                    |w| warnings.push(w.to_string()),
+                    |_| {},
+                )
+            })
+            .map(|(g, mut r)| {
+                assert_eq!(r.warnings, warnings);
+                r.warnings = warnings;
+                (g, r)
+            })
+    }
+
+    #[test]
+    fn parallel_and_serial_runs_agree_and_stop_on_errors() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let mut names = Vec::new();
+        for i in 0..40 {
+            let name = format!("d{i:02}.txt");
+            let text = if i % 7 == 3 {
+                b"\xff\xfe China sells J-10C jets to Pakistan.".to_vec()
+            } else {
+                format!("Doc {i}. China and Pakistan signed a deal. India supplies arms to Armenia in {}.", 2000 + i).into_bytes()
+            };
+            std::fs::write(dir.path().join(&name), text).unwrap();
+            names.push(name);
+        }
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let srcs = sources(dir.path(), &names);
+        let (g1, r1) = run(1, &srcs).unwrap();
+        let (g4, r4) = run(4, &srcs).unwrap();
+        assert_eq!(r1.warnings, r4.warnings);
+        assert!(r1.warnings.len() >= 5);
+        assert_eq!((r1.documents, r1.sentences), (r4.documents, r4.sentences));
+        let json = |g| crate::export::render(g, crate::export::Format::Json, &Default::default());
+        assert_eq!(json(&g1), json(&g4));
+        // A source that cannot be read fails the run, serial or parallel, without hanging.
+        let mut broken = names.clone();
+        broken.insert(20, "missing.txt");
+        let srcs = sources(dir.path(), &broken);
+        for threads in [1, 2, 4] {
+            let err = run(threads, &srcs).unwrap_err().to_string();
+            assert!(err.contains("missing.txt"), "{err}");
         }
     }
 }
