@@ -484,31 +484,57 @@ static ASCII_WORD: [bool; 256] = {
 #[inline]
 fn leading_word(s: &str, i: usize) -> (usize, u64) {
     let bytes = s.as_bytes();
-    let mut packed: u64 = 0;
     let mut j = i;
     while j < bytes.len() {
-        let b = bytes[j];
-        let len = if b < 0x80 {
-            if !is_ascii_word_byte(b) {
+        // Eight ASCII bytes at a time; a non-ASCII byte sends that character to `char_at`.
+        if let Some(chunk) = bytes.get(j..j + 8) {
+            let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            let (word, non_ascii) = ascii_word_lanes(x);
+            let stop = !word & LANE_HIGH;
+            if stop == 0 {
+                j += 8;
+                continue;
+            }
+            let lane = stop.trailing_zeros() / 8;
+            j += lane as usize;
+            if non_ascii & (0x80 << (lane * 8)) == 0 {
                 break;
             }
-            1
-        } else {
-            let (word, len) = char_at(s, j);
-            if !word {
-                break;
-            }
-            len
-        };
-        if j - i < 8 {
-            for &b in &bytes[j..(j + len).min(i + 8)] {
-                packed = (packed << 8) | b as u64;
-            }
+        }
+        let (word, len) = char_at(s, j);
+        if !word {
+            break;
         }
         j += len;
     }
     let n = j - i;
-    (n, packed ^ ((n as u64) << 58) ^ (n as u64))
+    let mut first = [0u8; 8];
+    let m = n.min(8);
+    first[..m].copy_from_slice(&bytes[i..i + m]);
+    (
+        n,
+        u64::from_le_bytes(first) ^ ((n as u64) << 58) ^ (n as u64),
+    )
+}
+
+const LANE_HIGH: u64 = 0x8080_8080_8080_8080;
+const LANE_LOW: u64 = 0x0101_0101_0101_0101;
+
+/// SWAR classification of 8 bytes: the high bit of each lane is set in the first mask when
+/// the byte is an ASCII word byte (`[0-9A-Za-z_]`), in the second when it is not ASCII.
+#[inline]
+fn ascii_word_lanes(x: u64) -> (u64, u64) {
+    let non_ascii = x & LANE_HIGH;
+    // With the high bit forced on, every lane is at least 0x80, so subtracting a byte
+    // value below 0x80 never borrows from the next lane: the high bit survives exactly
+    // when the (ASCII) byte is >= c.
+    let y = x | LANE_HIGH;
+    let at_least = |c: u8| y.wrapping_sub(LANE_LOW * c as u64) & LANE_HIGH;
+    let in_range = |lo: u8, hi: u8| at_least(lo) & !at_least(hi + 1);
+    let z = x ^ (LANE_LOW * b'_' as u64);
+    let underscore = !(((z & !LANE_HIGH) + !LANE_HIGH) | z) & LANE_HIGH;
+    let word = in_range(b'a', b'z') | in_range(b'0', b'9') | in_range(b'A', b'Z') | underscore;
+    (word & !non_ascii, non_ascii)
 }
 
 /// Which word starts may open an alias.
@@ -788,6 +814,33 @@ made_by = ["country:pakistan", "country:china"]
 #[cfg(test)]
 mod prefilter_tests {
     use super::*;
+
+    #[test]
+    fn swar_lanes_classify_every_byte() {
+        for b in 0..=255u8 {
+            let x = u64::from_le_bytes([b, b' ', b, b'a', b, b'_', b, 0x80]);
+            let (word, non_ascii) = ascii_word_lanes(x);
+            for lane in [0u32, 2, 4, 6] {
+                let bit = 0x80u64 << (lane * 8);
+                assert_eq!(word & bit != 0, b < 0x80 && is_ascii_word_byte(b), "{b:#x}");
+                assert_eq!(non_ascii & bit != 0, b >= 0x80, "{b:#x}");
+            }
+        }
+        // Word lengths and hashes do not depend on where the 8-byte chunks fall.
+        let text = "x supercalifragilistic_42 Türkiye’s ab a";
+        for (i, _) in text.char_indices() {
+            let (n, h) = leading_word(text, i);
+            let tail = &text[i..];
+            let expect = tail
+                .char_indices()
+                .find(|&(_, c)| !is_word_char(c))
+                .map_or(tail.len(), |(k, _)| k);
+            assert_eq!(n, expect, "at {i}");
+            if n > 0 {
+                assert_eq!(h, leading_word(&text[i..i + n], 0).1);
+            }
+        }
+    }
 
     /// The word-start prefilter must find exactly what the scan of every position finds.
     #[test]
