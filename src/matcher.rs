@@ -508,13 +508,22 @@ fn leading_word(s: &str, i: usize) -> (usize, u64) {
         j += len;
     }
     let n = j - i;
-    let mut first = [0u8; 8];
-    let m = n.min(8);
-    first[..m].copy_from_slice(&bytes[i..i + m]);
-    (
-        n,
-        u64::from_le_bytes(first) ^ ((n as u64) << 58) ^ (n as u64),
-    )
+    // The first (up to) 8 bytes, little-endian, zero-padded.
+    let first = match bytes.get(i..i + 8) {
+        Some(chunk) => {
+            let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            if n >= 8 {
+                x
+            } else {
+                x & ((1u64 << (8 * n)) - 1)
+            }
+        }
+        None => bytes[i..i + n.min(8)]
+            .iter()
+            .rev()
+            .fold(0u64, |acc, &b| (acc << 8) | b as u64),
+    };
+    (n, first ^ ((n as u64) << 58) ^ (n as u64))
 }
 
 const LANE_HIGH: u64 = 0x8080_8080_8080_8080;
