@@ -494,6 +494,7 @@ impl RelationRules {
             rules.ac = Some(
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::Standard)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                     .build(&rules.phrases)
                     .map_err(|e| {
                         Error::data(file, 1, format!("cannot build the cue automaton: {e}"))
