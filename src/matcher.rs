@@ -111,13 +111,8 @@ impl Matcher {
         let mut starts = StartFilter::default();
         let mut scan_everywhere = false;
         for p in &patterns {
-            let (lead, hash) = leading_word(p, 0);
-            if lead == 0 {
+            if !starts.insert(p) {
                 scan_everywhere = true;
-            }
-            match p.as_bytes().get(lead..lead + 2) {
-                Some(&[b0, b1]) => starts.word_and_next.insert(with_next(hash, b0, b1)),
-                _ => starts.word.insert(hash),
             }
         }
         let ac = AhoCorasickBuilder::new()
@@ -148,22 +143,47 @@ impl Matcher {
         sentences: &[SentenceSpan],
         folded: &mut Folded,
     ) -> Vec<Mention> {
+        self.find_visiting_words(g, text, sentences, folded, |_, _, _, _| {})
+    }
+
+    /// [`Self::find`], also calling `on_word(folded, start, end, hash)` for the leading word
+    /// of every word start of the folded text ([`leading_word`]'s span and hash), in
+    /// order: other stages can spot their own phrases in the same pass.
+    pub fn find_visiting_words(
+        &self,
+        g: &Gazetteer,
+        text: &str,
+        sentences: &[SentenceSpan],
+        folded: &mut Folded,
+        mut on_word: impl FnMut(&Folded, usize, usize, u64),
+    ) -> Vec<Mention> {
         folded.fold_into(text);
-        let candidates = self.candidates(text, folded);
+        let candidates = self.candidates(text, folded, &mut on_word);
         self.resolve(g, text, sentences, candidates)
     }
 
-    fn candidates(&self, text: &str, f: &Folded) -> Vec<Candidate> {
+    fn candidates(
+        &self,
+        text: &str,
+        f: &Folded,
+        on_word: &mut impl FnMut(&Folded, usize, usize, u64),
+    ) -> Vec<Candidate> {
         // The prefilter reads words in the folded text; where a character folded to nothing
         // ("China\u{AD}s") those can differ from the original's, so such (rare) texts take
         // the full scan.
         if self.scan_everywhere || f.vanished {
+            walk_words(&f.text, |i, end, hash| on_word(f, i, end, hash));
             return self.candidates_everywhere(text, f);
         }
-        self.candidates_prefiltered(text, f)
+        self.candidates_prefiltered(text, f, on_word)
     }
 
-    fn candidates_prefiltered(&self, text: &str, f: &Folded) -> Vec<Candidate> {
+    fn candidates_prefiltered(
+        &self,
+        text: &str,
+        f: &Folded,
+        on_word: &mut impl FnMut(&Folded, usize, usize, u64),
+    ) -> Vec<Candidate> {
         // Word-start prefilter: visit each run of word characters once and run the anchored
         // automaton only where an alias can be accepted. Every pattern starts with a word
         // character, so a match anywhere but a word start fails the left boundary check.
@@ -175,31 +195,15 @@ impl Matcher {
         let hay = f.text.as_bytes();
         let mut out = Vec::new();
         let mut pos = 0;
-        let mut i = 0;
-        while i < hay.len() {
-            let b = hay[i];
-            if b < 0x80 && !is_ascii_word_byte(b) {
-                i += 1;
-                continue;
-            }
-            let (word, len) = char_at(&f.text, i);
-            if !word {
-                i += len;
-                continue;
-            }
-            let (lead, hash) = leading_word(&f.text, i);
-            let end = i + lead;
-            let may_start = self.starts.word.contains(hash)
-                || matches!(hay.get(end..end + 2), Some(&[b0, b1])
-                    if self.starts.word_and_next.contains(with_next(hash, b0, b1)));
-            if i >= pos && may_start {
+        walk_words(&f.text, |i, end, hash| {
+            on_word(f, i, end, hash);
+            if i >= pos && self.starts.may_start(hay, end, hash) {
                 if let Some((match_end, cand)) = self.longest_at(text, f, i) {
                     out.push(cand);
                     pos = match_end;
                 }
             }
-            i = end;
-        }
+        });
         out
     }
 
@@ -450,6 +454,29 @@ pub static COMMON_WORDS: std::sync::LazyLock<FxHashSet<String>> = std::sync::Laz
 /// Is the span `start..end` next to a capitalised word that no other match covers, as a
 /// surname after a first name ("Michael Jordan") or a first name before a surname ("Kaan
 /// Yilmaz")? A capitalised word that starts a sentence does not count.
+/// Call `visit(start, end, hash)` for every word start of `s`, with [`leading_word`]'s
+/// length and hash of the word there.
+#[inline]
+fn walk_words(s: &str, mut visit: impl FnMut(usize, usize, u64)) {
+    let hay = s.as_bytes();
+    let mut i = 0;
+    while i < hay.len() {
+        let b = hay[i];
+        if b < 0x80 && !is_ascii_word_byte(b) {
+            i += 1;
+            continue;
+        }
+        let (word, len) = char_at(s, i);
+        if !word {
+            i += len;
+            continue;
+        }
+        let (lead, hash) = leading_word(s, i);
+        visit(i, i + lead, hash);
+        i += lead;
+    }
+}
+
 /// Is the character at byte `i` of `s` (a char boundary) a word character, and how long is it?
 #[inline]
 fn char_at(s: &str, i: usize) -> (bool, usize) {
@@ -482,7 +509,7 @@ static ASCII_WORD: [bool; 256] = {
 /// Byte length and hash of the run of word characters starting at `i`. The hash covers the
 /// length and the first 8 bytes only: a collision merely costs one anchored search.
 #[inline]
-fn leading_word(s: &str, i: usize) -> (usize, u64) {
+pub(crate) fn leading_word(s: &str, i: usize) -> (usize, u64) {
     let bytes = s.as_bytes();
     let mut j = i;
     while j < bytes.len() {
@@ -546,13 +573,34 @@ fn ascii_word_lanes(x: u64) -> (u64, u64) {
     (word & !non_ascii, non_ascii)
 }
 
-/// Which word starts may open an alias.
+/// Which word starts may open a phrase (an alias, a reference word).
 #[derive(Debug, Clone, Default)]
-struct StartFilter {
-    /// Leading words of aliases that end within a byte of that word ("china", "co.").
+pub(crate) struct StartFilter {
+    /// Leading words of phrases that end within a byte of that word ("china", "co.").
     word: FirstWordFilter,
-    /// Leading word and the two bytes after it, for longer aliases ("the g", "j-1").
+    /// Leading word and the two bytes after it, for longer phrases ("the g", "j-1").
     word_and_next: FirstWordFilter,
+}
+
+impl StartFilter {
+    /// Add a folded phrase; false when it does not start with a word character (so it
+    /// cannot be found at word starts).
+    pub(crate) fn insert(&mut self, phrase: &str) -> bool {
+        let (lead, hash) = leading_word(phrase, 0);
+        match phrase.as_bytes().get(lead..lead + 2) {
+            Some(&[b0, b1]) => self.word_and_next.insert(with_next(hash, b0, b1)),
+            _ => self.word.insert(hash),
+        }
+        lead > 0
+    }
+
+    /// May a phrase start at the word of `hash` that ends at folded offset `end`?
+    #[inline]
+    pub(crate) fn may_start(&self, hay: &[u8], end: usize, hash: u64) -> bool {
+        self.word.contains(hash)
+            || matches!(hay.get(end..end + 2), Some(&[b0, b1])
+                if self.word_and_next.contains(with_next(hash, b0, b1)))
+    }
 }
 
 #[inline]
@@ -873,7 +921,7 @@ mod prefilter_tests {
             f.fold_into(t);
             assert!(!f.vanished);
             let fast: Vec<(usize, usize, Vec<u32>)> = m
-                .candidates_prefiltered(t, &f)
+                .candidates_prefiltered(t, &f, &mut |_, _, _, _| {})
                 .into_iter()
                 .map(|c| (c.start, c.end, c.claims))
                 .collect();
@@ -891,7 +939,7 @@ mod prefilter_tests {
         f.fold_into(t);
         assert!(f.vanished);
         let spans = |c: Vec<Candidate>| c.into_iter().map(|c| (c.start, c.end)).collect::<Vec<_>>();
-        let found = spans(m.candidates(t, &f));
+        let found = spans(m.candidates(t, &f, &mut |_, _, _, _| {}));
         assert_eq!(found, spans(m.candidates_everywhere(t, &f)));
         assert_eq!(found.len(), 2);
     }

@@ -209,9 +209,20 @@ impl Pipeline {
             line_start += line.len();
         }
         let mut folded = Folded::default();
-        let mentions = self
-            .matcher
-            .find(&self.gazetteer, &text, &spans, &mut folded);
+        let mut spots = Vec::new();
+        let mentions = if with_relations {
+            let spotter = &self.rules.spotter;
+            self.matcher.find_visiting_words(
+                &self.gazetteer,
+                &text,
+                &spans,
+                &mut folded,
+                |f, start, end, hash| spotter.spot(f, start, end, hash, &mut spots),
+            )
+        } else {
+            self.matcher
+                .find(&self.gazetteer, &text, &spans, &mut folded)
+        };
         // Sentence keys hash the folded copy; for ASCII text its offsets are the original ones.
         let ascii = folded.text.len() == text.len() && text.is_ascii();
         // Assign mentions to sentences (both sorted by start).
@@ -251,7 +262,7 @@ impl Pipeline {
         }
         if with_relations {
             self.rules
-                .relate_document(&self.gazetteer, &text, &mut sentences);
+                .relate_document(&self.gazetteer, &text, &spots, &mut sentences);
         }
         DocAnalysis {
             id: doc.id,

@@ -224,11 +224,72 @@ pub struct RelationRules {
     markers: Vec<Vec<Marker>>,
     phrases: Vec<String>,
     rel: RelIds,
-    /// Reference words only (ASCII case-insensitive), to skip sentences without mentions
-    /// cheaply.
-    references: Option<AhoCorasick>,
-    /// Pair references only ("the two countries").
-    pair_references: Option<AhoCorasick>,
+    /// Reference words ("it", "the two countries"), spotted in the matcher's word walk so
+    /// that sentences without a relation of their own are skipped cheaply.
+    pub spotter: ReferenceSpotter,
+}
+
+/// Where a reference word was seen: original byte span, and whether it names a pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spot {
+    pub start: usize,
+    pub end: usize,
+    pub pair: bool,
+}
+
+/// Spots reference phrases at word starts of folded text (see
+/// [`crate::matcher::Matcher::find_visiting_words`]): a bit filter on the leading word
+/// and the next two bytes, then a byte comparison with the few phrases that start so.
+#[derive(Debug, Clone, Default)]
+pub struct ReferenceSpotter {
+    starts: crate::matcher::StartFilter,
+    /// Leading-word hash → (folded phrase, names a pair).
+    phrases: rustc_hash::FxHashMap<u64, Vec<(String, bool)>>,
+}
+
+impl ReferenceSpotter {
+    /// `phrases` are folded; each must start with a word character.
+    fn new(phrases: &[(String, bool)]) -> std::result::Result<Self, String> {
+        let mut s = ReferenceSpotter::default();
+        for (p, pair) in phrases {
+            if !s.starts.insert(p) {
+                return Err(format!("reference {p:?} must start with a letter or digit"));
+            }
+            let (_, hash) = crate::matcher::leading_word(p, 0);
+            s.phrases.entry(hash).or_default().push((p.clone(), *pair));
+        }
+        Ok(s)
+    }
+
+    /// Check the word start at folded offset `start` (its leading word ends at `end`).
+    #[inline]
+    pub fn spot(&self, f: &Folded, start: usize, end: usize, hash: u64, out: &mut Vec<Spot>) {
+        let hay = f.text.as_bytes();
+        if !self.starts.may_start(hay, end, hash) {
+            return;
+        }
+        let Some(list) = self.phrases.get(&hash) else {
+            return;
+        };
+        // Report the longest phrase here ("the country's" over "the country").
+        let found = list
+            .iter()
+            .filter(|(p, _)| {
+                hay[start..].starts_with(p.as_bytes())
+                    && f.text[start + p.len()..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| !is_word_char(c))
+            })
+            .max_by_key(|(p, _)| p.len());
+        if let Some((p, pair)) = found {
+            out.push(Spot {
+                start: f.orig(start),
+                end: f.orig(start + p.len()),
+                pair: *pair,
+            });
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -441,42 +502,20 @@ impl RelationRules {
         add(&raw.clauses.relative, Marker::ClauseRelative);
         add(&raw.references.single, Marker::RefSingle);
         add(&raw.references.pair, Marker::RefPair);
-        let refs: Vec<String> = raw
+        let refs: Vec<(String, bool)> = raw
             .references
             .single
             .iter()
-            .chain(&raw.references.pair)
-            .map(|r| fold(r))
+            .map(|r| (fold(r), false))
+            .chain(raw.references.pair.iter().map(|r| (fold(r), true)))
             .collect();
-        let pairs: Vec<String> = raw.references.pair.iter().map(|r| fold(r)).collect();
-        if !pairs.is_empty() {
-            rules.pair_references = Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .build(&pairs)
-                    .map_err(|e| {
-                        Error::data(
-                            file,
-                            1,
-                            format!("cannot build the reference automaton: {e}"),
-                        )
-                    })?,
-            );
-        }
-        if !refs.is_empty() {
-            rules.references = Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .build(&refs)
-                    .map_err(|e| {
-                        Error::data(
-                            file,
-                            1,
-                            format!("cannot build the reference automaton: {e}"),
-                        )
-                    })?,
-            );
-        }
+        rules.spotter = ReferenceSpotter::new(&refs).map_err(|e| {
+            Error::data(
+                file,
+                line_of(text, text.find("[references]").unwrap_or(0)),
+                e,
+            )
+        })?;
 
         let mut index: std::collections::HashMap<String, usize> = Default::default();
         for (p, m) in entries {
@@ -518,7 +557,14 @@ impl RelationRules {
 
     /// Find the relations of every sentence of a document, in order (references need the
     /// sentences before).
-    pub fn relate_document(&self, g: &Gazetteer, text: &str, sentences: &mut [SentenceRecord]) {
+    /// `spots` are the reference words of the document ([`ReferenceSpotter`]), in order.
+    pub fn relate_document(
+        &self,
+        g: &Gazetteer,
+        text: &str,
+        spots: &[Spot],
+        sentences: &mut [SentenceRecord],
+    ) {
         let mut ctx = DocContext::default();
         for s in sentences.iter_mut() {
             // A sentence without mentions states nothing and changes no reference, unless a
@@ -533,12 +579,11 @@ impl RelationRules {
             // Without mentions only "the two countries" can still name both ends.
             // Checked only when it decides: the "it" automaton hits inside many words.
             let referred = || {
-                let sentence = &text[s.span.start..s.span.end];
-                if s.mentions.is_empty() {
-                    Self::has_reference(&self.pair_references, sentence)
-                } else {
-                    Self::has_reference(&self.references, sentence)
-                }
+                let first = spots.partition_point(|r| r.start < s.span.start);
+                spots[first..]
+                    .iter()
+                    .take_while(|r| r.start < s.span.end)
+                    .any(|r| r.end <= s.span.end && (r.pair || !s.mentions.is_empty()))
             };
             if !worth && !referred() {
                 // Still the sentence's subject for a following "it".
@@ -560,17 +605,6 @@ impl RelationRules {
             );
             s.relations = analysis.hits;
         }
-    }
-
-    /// Does `sentence` hold one of the reference words of `automaton`?
-    fn has_reference(automaton: &Option<AhoCorasick>, sentence: &str) -> bool {
-        automaton.as_ref().is_some_and(|ac| {
-            ac.find_iter(sentence).any(|m| {
-                let before = sentence[..m.start()].chars().next_back();
-                let after = sentence[m.end()..].chars().next();
-                before.is_none_or(|c| !is_word_char(c)) && after.is_none_or(|c| !is_word_char(c))
-            })
-        })
     }
 
     /// Analyse one sentence (`offset` = its start in the document, mentions in document

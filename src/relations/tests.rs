@@ -172,3 +172,41 @@ fn pair_reference() {
     let v = rel("Georgia and Armenia border each other. The two countries signed a transit pact.");
     assert!(v.iter().any(|x| x.1 == "cooperates_with"), "{v:?}");
 }
+
+#[test]
+fn reference_words_are_spotted_at_word_starts_only() {
+    let s = super::ReferenceSpotter::new(&[
+        ("it".into(), false),
+        ("the country".into(), false),
+        ("the country's".into(), false),
+        ("the two countries".into(), true),
+    ])
+    .unwrap();
+    let text = "With It, THE COUNTRY’S army; italy and the two countries, the countryside.";
+    let f = crate::text::Folded::new(text);
+    let mut spots = Vec::new();
+    let mut i = 0;
+    let bytes = f.text.as_bytes();
+    while i < bytes.len() {
+        let starts_word =
+            bytes[i].is_ascii_alphanumeric() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric());
+        if starts_word {
+            let (n, hash) = crate::matcher::leading_word(&f.text, i);
+            s.spot(&f, i, i + n, hash, &mut spots);
+        }
+        i += 1;
+    }
+    let found: Vec<(&str, bool)> = spots
+        .iter()
+        .map(|p| (&text[p.start..p.end], p.pair))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("It", false),
+            ("THE COUNTRY’S", false),
+            ("the two countries", true)
+        ]
+    );
+    assert!(super::ReferenceSpotter::new(&[("'em".into(), false)]).is_err());
+}
