@@ -236,10 +236,7 @@ impl Pipeline {
                     let (fs, fe) = if ascii {
                         (s.start, s.end)
                     } else {
-                        (
-                            folded.map.partition_point(|&o| (o as usize) < s.start),
-                            folded.map.partition_point(|&o| (o as usize) < s.end),
-                        )
+                        (folded.to_folded(s.start), folded.to_folded(s.end))
                     };
                     text::folded_sentence_key(&folded.text.as_bytes()[fs..fe])
                 },

@@ -763,7 +763,7 @@ impl<'a> SentenceView<'a> {
         mentions: &[Mention],
     ) -> Self {
         let folded = Folded::new(text);
-        let to_folded = |orig: usize| folded.map.partition_point(|&o| (o as usize) < orig);
+        let to_folded = |orig: usize| folded.to_folded(orig);
         let ments: Vec<M> = mentions
             .iter()
             .map(|m| M {

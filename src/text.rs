@@ -38,12 +38,25 @@ fn punct_fold(c: char) -> Option<char> {
 pub struct Folded {
     /// The folded text.
     pub text: String,
-    /// `map[i]` is the original byte offset of folded byte `i`; `map[text.len()]` is the
-    /// original length. Bytes of one expanded character all map to that character's start.
-    pub map: Vec<u32>,
+    /// The byte map, stored sparsely: sorted by folded offset, one mark where a run of bytes
+    /// copied one for one begins and one per non-ASCII character. Most news text is ASCII
+    /// with a few curly quotes and dashes, so this is a handful of marks instead of four
+    /// bytes per byte.
+    marks: Vec<Mark>,
+    orig_len: usize,
     /// Some character (soft hyphen, zero-width space, BOM) folded to nothing, so words of
     /// the folded text can join words that the original keeps apart.
     pub vanished: bool,
+}
+
+/// From folded offset `folded` on: with `width == 0`, bytes map one for one to `orig`
+/// onwards (until the next mark); otherwise one original character at `orig` folded to
+/// `width` bytes, all of which map to `orig`.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    folded: u32,
+    orig: u32,
+    width: u32,
 }
 
 impl Folded {
@@ -51,8 +64,7 @@ impl Folded {
     pub fn new(src: &str) -> Self {
         let mut f = Folded {
             text: String::with_capacity(src.len()),
-            map: Vec::with_capacity(src.len() + 1),
-            vanished: false,
+            ..Default::default()
         };
         f.fold_into(src);
         f
@@ -61,17 +73,15 @@ impl Folded {
     /// Reuse the buffers of `self` for a new text.
     pub fn fold_into(&mut self, src: &str) {
         self.text.clear();
-        self.map.clear();
+        self.marks.clear();
         self.vanished = false;
+        self.orig_len = src.len();
         let bytes = src.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            // ASCII fast path: a whole run of ASCII bytes folds byte for byte with an
-            // identity map, so it is copied, lower-cased and mapped in bulk.
-            let run = bytes[i..]
-                .iter()
-                .position(|&b| b >= 0x80)
-                .unwrap_or(bytes.len() - i);
+            // ASCII fast path: a whole run of ASCII bytes folds byte for byte, so it is
+            // copied and lower-cased in bulk under one mark.
+            let run = ascii_prefix_len(&bytes[i..]);
             if run > 0 {
                 let start = self.text.len();
                 self.text.push_str(&src[i..i + run]);
@@ -83,44 +93,111 @@ impl Folded {
                     self.text.truncate(start);
                     self.text.push_str(&fixed);
                 }
-                self.map.extend((i as u32)..((i + run) as u32));
+                let continues = self.marks.last().is_some_and(|m| {
+                    m.width == 0 && (m.orig + (start as u32 - m.folded)) as usize == i
+                });
+                if !continues {
+                    self.marks.push(Mark {
+                        folded: start as u32,
+                        orig: i as u32,
+                        width: 0,
+                    });
+                }
                 i += run;
                 continue;
             }
             let c = src[i..].chars().next().expect("char boundary");
-            let start = i as u32;
+            let start = self.text.len();
             if let Some(p) = punct_fold(c) {
                 self.text.push(p);
-                self.map.push(start);
             } else if c == '\u{00AD}' || c == '\u{200B}' || c == '\u{FEFF}' {
                 // Soft hyphen and zero-width characters vanish from the folded text.
                 self.vanished = true;
             } else {
-                for l in c.to_lowercase() {
-                    let before = self.text.len();
-                    self.text.push(l);
-                    for _ in before..self.text.len() {
-                        self.map.push(start);
-                    }
-                }
+                self.text.extend(c.to_lowercase());
+            }
+            if self.text.len() > start {
+                self.marks.push(Mark {
+                    folded: start as u32,
+                    orig: i as u32,
+                    width: (self.text.len() - start) as u32,
+                });
             }
             i += c.len_utf8();
         }
-        self.map.push(src.len() as u32);
     }
 
-    /// Original byte offset of folded byte `i`.
+    /// The mark covering folded offset `i` (`i < text.len()`).
+    #[inline]
+    fn mark_at(&self, i: usize) -> Mark {
+        let k = self.marks.partition_point(|m| m.folded as usize <= i);
+        self.marks[k - 1]
+    }
+
+    /// Original byte offset of folded byte `i` (`text.len()` maps to the original length).
     #[inline]
     pub fn orig(&self, i: usize) -> usize {
-        self.map[i] as usize
+        if i >= self.text.len() {
+            return self.orig_len;
+        }
+        let m = self.mark_at(i);
+        if m.width == 0 {
+            (m.orig + (i as u32 - m.folded)) as usize
+        } else {
+            m.orig as usize
+        }
     }
 
-    /// True when folded offset `i` falls inside the expansion of one original character
-    /// (or between characters that fold to nothing), so a match cannot start or end there.
+    /// The first folded offset whose original offset is at least `orig`: where a span of
+    /// the original starting at `orig` starts in the folded text.
+    pub fn to_folded(&self, orig: usize) -> usize {
+        let k = self.marks.partition_point(|m| (m.orig as usize) < orig);
+        if k > 0 {
+            let m = self.marks[k - 1];
+            let end = self
+                .marks
+                .get(k)
+                .map_or(self.text.len(), |n| n.folded as usize);
+            if m.width == 0 {
+                let f = m.folded as usize + (orig - m.orig as usize);
+                if f < end {
+                    return f;
+                }
+            }
+        }
+        self.marks
+            .get(k)
+            .map_or(self.text.len(), |m| m.folded as usize)
+    }
+
+    /// True when folded offset `i` falls inside the expansion of one original character,
+    /// so a match cannot start or end there.
     #[inline]
     pub fn splits_char(&self, i: usize) -> bool {
-        i > 0 && i < self.text.len() && self.map[i] == self.map[i - 1]
+        if i == 0 || i >= self.text.len() {
+            return false;
+        }
+        let m = self.mark_at(i);
+        m.width > 0 && i > m.folded as usize
     }
+}
+
+/// Length of the ASCII prefix of `bytes`, eight bytes at a time.
+#[inline]
+fn ascii_prefix_len(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let high = x & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return n + (high.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + bytes[n..]
+        .iter()
+        .position(|&b| b >= 0x80)
+        .unwrap_or(bytes.len() - n)
 }
 
 /// Fold a short string (an alias, a cue) exactly as [`Folded::new`] folds text.
@@ -358,7 +435,50 @@ mod tests {
         assert_eq!(f.text, "türkiye's india-pakistan rift");
         let i = f.text.find("pakistan").unwrap();
         assert_eq!(&src[f.orig(i)..f.orig(i + "pakistan".len())], "Pakistan");
-        assert_eq!(f.map.len(), f.text.len() + 1);
+        assert_eq!(f.orig(f.text.len()), src.len());
+    }
+
+    /// The sparse map answers exactly as a dense byte map built character by character.
+    #[test]
+    fn sparse_map_equals_a_dense_map() {
+        for src in [
+            "",
+            "plain ascii only",
+            "TÜRKIYE’s India–Pakistan\u{00A0}rift",
+            "İstanbul and Paki\u{00AD}stan\u{200B}, \u{FEFF}ok`s",
+            "中国 and 日本 — “quotes” ‘single’ ß ẞ ﬁ",
+            "ab\u{00AD}\u{00AD}cd€",
+        ] {
+            let f = Folded::new(src);
+            // Dense reference: every folded byte of one original character maps to its start.
+            let mut dense: Vec<usize> = Vec::new();
+            for (i, c) in src.char_indices() {
+                let folded_len = if c.is_ascii() {
+                    1
+                } else if let Some(p) = punct_fold(c) {
+                    p.len_utf8()
+                } else if matches!(c, '\u{00AD}' | '\u{200B}' | '\u{FEFF}') {
+                    0
+                } else {
+                    c.to_lowercase().map(char::len_utf8).sum()
+                };
+                dense.extend(std::iter::repeat_n(i, folded_len));
+            }
+            dense.push(src.len());
+            assert_eq!(dense.len(), f.text.len() + 1, "{src:?}");
+            for (i, &o) in dense.iter().enumerate() {
+                assert_eq!(f.orig(i), o, "{src:?} orig({i})");
+                let split = i > 0 && i < f.text.len() && dense[i] == dense[i - 1];
+                assert_eq!(f.splits_char(i), split, "{src:?} splits_char({i})");
+            }
+            for o in 0..=src.len() {
+                assert_eq!(
+                    f.to_folded(o),
+                    dense.partition_point(|&d| d < o),
+                    "{src:?} to_folded({o})"
+                );
+            }
+        }
     }
 
     #[test]
