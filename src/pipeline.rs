@@ -259,7 +259,7 @@ impl Pipeline {
         }
         if with_relations {
             self.rules
-                .relate_document(&self.gazetteer, &text, &spots, &mut sentences);
+                .relate_document(&self.gazetteer, &text, &folded, &spots, &mut sentences);
         }
         DocAnalysis {
             id: doc.id,

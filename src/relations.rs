@@ -240,17 +240,29 @@ pub struct Spot {
 /// Spots reference phrases at word starts of folded text (see
 /// [`crate::matcher::Matcher::find_visiting_words`]): a bit filter on the leading word
 /// and the next two bytes, then a byte comparison with the few phrases that start so.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ReferenceSpotter {
     starts: crate::matcher::StartFilter,
     /// Leading-word hash → (folded phrase, names a pair).
     phrases: rustc_hash::FxHashMap<u64, Vec<(String, bool)>>,
 }
 
+impl Default for ReferenceSpotter {
+    fn default() -> Self {
+        ReferenceSpotter {
+            starts: crate::matcher::StartFilter::with_capacity(0),
+            phrases: Default::default(),
+        }
+    }
+}
+
 impl ReferenceSpotter {
     /// `phrases` are folded; each must start with a word character.
     fn new(phrases: &[(String, bool)]) -> std::result::Result<Self, String> {
-        let mut s = ReferenceSpotter::default();
+        let mut s = ReferenceSpotter {
+            starts: crate::matcher::StartFilter::with_capacity(phrases.len()),
+            ..Default::default()
+        };
         for (p, pair) in phrases {
             if !s.starts.insert(p) {
                 return Err(format!("reference {p:?} must start with a letter or digit"));
@@ -558,10 +570,12 @@ impl RelationRules {
     /// Find the relations of every sentence of a document, in order (references need the
     /// sentences before).
     /// `spots` are the reference words of the document ([`ReferenceSpotter`]), in order.
+    /// `folded` is the document folded for matching.
     pub fn relate_document(
         &self,
         g: &Gazetteer,
         text: &str,
+        folded: &Folded,
         spots: &[Spot],
         sentences: &mut [SentenceRecord],
     ) {
@@ -596,14 +610,19 @@ impl RelationRules {
                 }
                 continue;
             }
-            let analysis = self.analyse_sentence(
+            // Only the relations: the marker views `explain` shows are not built here.
+            let fold = SentenceFold::of_document(folded, s.span.start, s.span.end);
+            let mut view = SentenceView::new(
+                self,
                 g,
                 &text[s.span.start..s.span.end],
+                fold,
                 s.span.start,
                 &s.mentions,
-                &mut ctx,
             );
-            s.relations = analysis.hits;
+            view.relate(&ctx);
+            ctx.advance(&view);
+            s.relations = view.hits;
         }
     }
 
@@ -617,7 +636,8 @@ impl RelationRules {
         mentions: &[Mention],
         ctx: &mut DocContext,
     ) -> SentenceAnalysis {
-        let mut s = SentenceView::new(self, g, sentence, offset, mentions);
+        let fold = SentenceFold::Own(Folded::new(sentence));
+        let mut s = SentenceView::new(self, g, sentence, fold, offset, mentions);
         s.relate(ctx);
         ctx.advance(&s);
         SentenceAnalysis {
@@ -733,7 +753,7 @@ struct Group {
 struct SentenceView<'a> {
     rules: &'a RelationRules,
     g: &'a Gazetteer,
-    folded: Folded,
+    folded: SentenceFold<'a>,
     ments: Vec<M>,
     groups: Vec<Group>,
     markers: Vec<Hit>,
@@ -754,15 +774,83 @@ struct Arg {
     pos: usize,
 }
 
+/// A sentence's folded text: its slice of the document's folded copy (no second folding
+/// pass), or its own copy for a sentence analysed alone (`explain`). Offsets are relative
+/// to the sentence.
+enum SentenceFold<'a> {
+    Own(Folded),
+    Doc {
+        doc: &'a Folded,
+        /// Folded span of the sentence in `doc`.
+        start: usize,
+        end: usize,
+        /// Original span of the sentence.
+        orig_start: usize,
+        orig_end: usize,
+    },
+}
+
+impl<'a> SentenceFold<'a> {
+    fn of_document(doc: &'a Folded, orig_start: usize, orig_end: usize) -> Self {
+        SentenceFold::Doc {
+            doc,
+            start: doc.to_folded(orig_start),
+            end: doc.to_folded(orig_end),
+            orig_start,
+            orig_end,
+        }
+    }
+
+    #[inline]
+    fn text(&self) -> &str {
+        match self {
+            SentenceFold::Own(f) => &f.text,
+            SentenceFold::Doc {
+                doc, start, end, ..
+            } => &doc.text[*start..*end],
+        }
+    }
+
+    /// Original offset (in the sentence) of folded offset `i`.
+    #[inline]
+    fn orig(&self, i: usize) -> usize {
+        match self {
+            SentenceFold::Own(f) => f.orig(i),
+            SentenceFold::Doc {
+                doc,
+                start,
+                orig_start,
+                orig_end,
+                ..
+            } => doc.orig(start + i).min(*orig_end) - orig_start,
+        }
+    }
+
+    /// Folded offset of original offset `orig` (in the sentence).
+    fn to_folded(&self, orig: usize) -> usize {
+        match self {
+            SentenceFold::Own(f) => f.to_folded(orig),
+            SentenceFold::Doc {
+                doc,
+                start,
+                end,
+                orig_start,
+                ..
+            } => doc.to_folded(orig_start + orig).min(*end) - start,
+        }
+    }
+}
+
 impl<'a> SentenceView<'a> {
+    /// `folded` is the sentence's folded text; `offset` its start in the document.
     fn new(
         rules: &'a RelationRules,
         g: &'a Gazetteer,
         text: &'a str,
+        folded: SentenceFold<'a>,
         offset: usize,
         mentions: &[Mention],
     ) -> Self {
-        let folded = Folded::new(text);
         let to_folded = |orig: usize| folded.to_folded(orig);
         let ments: Vec<M> = mentions
             .iter()
@@ -823,7 +911,7 @@ impl<'a> SentenceView<'a> {
 
     fn find_markers(&mut self, text: &str) {
         let Some(ac) = &self.rules.ac else { return };
-        let hay = self.folded.text.as_str();
+        let hay = self.folded.text();
         let mut all = Vec::new();
         for m in ac.find_overlapping_iter(hay) {
             let (st, en) = (m.start(), m.end());
@@ -899,7 +987,7 @@ impl<'a> SentenceView<'a> {
     /// numbers; empty when punctuation comes first ("In 2022, it supplied": no preposition
     /// governs "it").
     fn word_before(&self, pos: usize) -> String {
-        let mut rest = &self.folded.text[..pos];
+        let mut rest = &self.folded.text()[..pos];
         loop {
             rest = rest.trim_end();
             if rest.ends_with("'s") {
@@ -936,7 +1024,7 @@ impl<'a> SentenceView<'a> {
     }
 
     fn build_groups(&mut self) {
-        let text = &self.folded.text;
+        let text = self.folded.text();
         let n = self.ments.len();
         // Attributes name the owner of the mention next to them and take no role of their
         // own: "the Aktau Sea Port of Kazakhstan", "China's Chengdu Aircraft Corporation".
@@ -1074,7 +1162,7 @@ impl<'a> SentenceView<'a> {
     /// Start and end (folded) of the clause holding `pos`; `relative` also cuts at "which".
     fn clause(&self, pos: usize, relative: bool) -> (usize, usize) {
         let mut start = 0;
-        let mut end = self.folded.text.len();
+        let mut end = self.folded.text().len();
         for h in &self.markers {
             let cut =
                 h.marker == Marker::ClauseHard || (relative && h.marker == Marker::ClauseRelative);
@@ -1155,7 +1243,7 @@ impl<'a> SentenceView<'a> {
 
     /// Resolve a reference word to earlier actors.
     fn resolve(&self, r: &Hit, types: &[EntityType], ctx: &DocContext) -> Option<Arg> {
-        let word = &self.folded.text[r.start..r.end];
+        let word = &self.folded.text()[r.start..r.end];
         let wants_org = [
             "organization",
             "organisation",
@@ -1444,7 +1532,7 @@ impl<'a> SentenceView<'a> {
             }
             if !c.requires_near.is_empty() {
                 let (a, b) = self.clause(cue.start, false);
-                let near = &self.folded.text[a..b];
+                let near = &self.folded.text()[a..b];
                 if !c.requires_near.iter().any(|w| near.contains(w.as_str())) {
                     continue;
                 }
@@ -1471,7 +1559,7 @@ impl<'a> SentenceView<'a> {
                 };
                 // What is handed over must be arms: a weapon or an arms word between the
                 // verb and the recipient ("provided financial assistance to" is not).
-                let object = &self.folded.text[cue.start..rec_start];
+                let object = &self.folded.text()[cue.start..rec_start];
                 let arms_object = self.ments.iter().any(|m| {
                     m.start >= cue.end
                         && m.end <= rec_start
@@ -1661,7 +1749,7 @@ impl<'a> SentenceView<'a> {
                 for &mk in &makers {
                     self.emit(r.made_by, w, mk, rule.clone(), None, &[], false, None);
                 }
-                if self.folded.text[..cue.start]
+                if self.folded.text()[..cue.start]
                     .trim_end()
                     .ends_with("jointly")
                 {
@@ -1679,7 +1767,7 @@ impl<'a> SentenceView<'a> {
                     return;
                 };
                 if cue.start > 0
-                    && self.folded.text[cue.start..].starts_with(' ')
+                    && self.folded.text()[cue.start..].starts_with(' ')
                     && maker.kind != AliasKind::Demonym
                 {
                     return;
@@ -1979,7 +2067,7 @@ impl<'a> SentenceView<'a> {
             }
             let close = nouns.iter().any(|n| {
                 n.start >= gr.end && {
-                    let gap = &self.folded.text[gr.end..n.start];
+                    let gap = &self.folded.text()[gr.end..n.start];
                     gap.split_whitespace().count() <= 2 && !gap.contains([',', ';', '.'])
                 }
             });
@@ -2012,7 +2100,7 @@ impl<'a> SentenceView<'a> {
             if self.etype(m.entity) != EntityType::Corridor {
                 continue;
             }
-            let surface = &self.folded.text[m.start..m.end];
+            let surface = &self.folded.text()[m.start..m.end];
             let named: Vec<EntityIdx> = self
                 .g
                 .entity(m.entity)
@@ -2041,7 +2129,7 @@ impl<'a> SentenceView<'a> {
                 continue;
             }
             let prev = self.ments[i - 1];
-            let gap = &self.folded.text[prev.end..w.start];
+            let gap = &self.folded.text()[prev.end..w.start];
             let words = gap.split_whitespace().count();
             let possessive = gap.starts_with("'s");
             let close = (possessive || prev.kind == AliasKind::Demonym)
