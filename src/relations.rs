@@ -229,6 +229,14 @@ pub struct RelationRules {
     pub spotter: ReferenceSpotter,
 }
 
+/// Up to 8 bytes as a little-endian integer, zero-padded.
+#[inline]
+fn load_le(bytes: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    b[..bytes.len()].copy_from_slice(bytes);
+    u64::from_le_bytes(b)
+}
+
 /// Where a reference word was seen: original byte span, and whether it names a pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Spot {
@@ -243,8 +251,18 @@ pub struct Spot {
 #[derive(Debug, Clone)]
 pub struct ReferenceSpotter {
     starts: crate::matcher::StartFilter,
-    /// Leading-word hash → (folded phrase, names a pair).
-    phrases: rustc_hash::FxHashMap<u64, Vec<(String, bool)>>,
+    /// Leading-word hash → phrases starting with that word.
+    phrases: rustc_hash::FxHashMap<u64, Vec<SpotPhrase>>,
+}
+
+#[derive(Debug, Clone)]
+struct SpotPhrase {
+    text: String,
+    pair: bool,
+    /// The first (up to) 8 bytes, little-endian, and the mask of those bytes: one compare
+    /// rejects most candidates ("the two…" at "the coun…") before the byte comparison.
+    prefix: u64,
+    mask: u64,
 }
 
 impl Default for ReferenceSpotter {
@@ -268,7 +286,17 @@ impl ReferenceSpotter {
                 return Err(format!("reference {p:?} must start with a letter or digit"));
             }
             let (_, hash) = crate::matcher::leading_word(p, 0);
-            s.phrases.entry(hash).or_default().push((p.clone(), *pair));
+            let n = p.len().min(8);
+            s.phrases.entry(hash).or_default().push(SpotPhrase {
+                text: p.clone(),
+                pair: *pair,
+                prefix: load_le(&p.as_bytes()[..n]),
+                mask: if n == 8 {
+                    u64::MAX
+                } else {
+                    (1u64 << (8 * n)) - 1
+                },
+            });
         }
         Ok(s)
     }
@@ -283,22 +311,24 @@ impl ReferenceSpotter {
         let Some(list) = self.phrases.get(&hash) else {
             return;
         };
+        let here = load_le(&hay[start..(start + 8).min(hay.len())]);
         // Report the longest phrase here ("the country's" over "the country").
         let found = list
             .iter()
-            .filter(|(p, _)| {
-                hay[start..].starts_with(p.as_bytes())
-                    && f.text[start + p.len()..]
+            .filter(|p| {
+                here & p.mask == p.prefix
+                    && hay[start..].starts_with(p.text.as_bytes())
+                    && f.text[start + p.text.len()..]
                         .chars()
                         .next()
                         .is_none_or(|c| !is_word_char(c))
             })
-            .max_by_key(|(p, _)| p.len());
-        if let Some((p, pair)) = found {
+            .max_by_key(|p| p.text.len());
+        if let Some(p) = found {
             out.push(Spot {
                 start: f.orig(start),
-                end: f.orig(start + p.len()),
-                pair: *pair,
+                end: f.orig(start + p.text.len()),
+                pair: p.pair,
             });
         }
     }
