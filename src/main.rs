@@ -345,17 +345,19 @@ fn extract(a: ExtractArgs) -> Result<ExitCode> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let rendered = export::render(
-        &graph,
-        format,
-        &ExportOptions {
-            graphml_directed_only: a.graphml_directed_only,
-        },
-    );
+    let opts = ExportOptions {
+        graphml_directed_only: a.graphml_directed_only,
+    };
     match &a.output {
-        Some(path) => export::write_atomic(path, rendered.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?,
-        None => std::io::stdout().lock().write_all(rendered.as_bytes())?,
+        Some(path) => {
+            export::write_atomic_with(path, |w| export::write_to(&graph, format, &opts, w))
+                .with_context(|| format!("cannot write {}", path.display()))?
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            export::write_to(&graph, format, &opts, &mut out)?;
+            out.flush()?;
+        }
     }
     if !a.quiet {
         let secs = started.elapsed().as_secs_f64();

@@ -26,27 +26,51 @@ struct LinkEdge {
     edge: Edge,
 }
 
-fn node_link(g: &KnowledgeGraph) -> NodeLink {
-    NodeLink {
+/// [`NodeLink`] borrowing the graph, for writing: no copy of the graph (whose evidence
+/// lists are most of its memory) is made.
+#[derive(Serialize)]
+struct NodeLinkRef<'a> {
+    directed: bool,
+    multigraph: bool,
+    graph: &'a GraphMeta,
+    nodes: Vec<&'a Node>,
+    edges: Vec<LinkEdgeRef<'a>>,
+}
+
+#[derive(Serialize)]
+struct LinkEdgeRef<'a> {
+    key: &'a str,
+    #[serde(flatten)]
+    edge: &'a Edge,
+}
+
+fn node_link(g: &KnowledgeGraph) -> NodeLinkRef<'_> {
+    NodeLinkRef {
         directed: true,
         multigraph: true,
-        graph: g.meta.clone(),
-        nodes: g.sorted_nodes().into_iter().cloned().collect(),
+        graph: &g.meta,
+        nodes: g.sorted_nodes(),
         edges: g
             .sorted_edges()
             .into_iter()
-            .map(|e| LinkEdge {
-                key: e.relation.clone(),
-                edge: e.clone(),
+            .map(|e| LinkEdgeRef {
+                key: &e.relation,
+                edge: e,
             })
             .collect(),
     }
 }
 
+/// Write the JSON to `w` as it is produced (no copy of the document in memory).
+pub fn write(g: &KnowledgeGraph, mut w: impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut w, &node_link(g))?;
+    w.write_all(b"\n")
+}
+
 pub fn render(g: &KnowledgeGraph) -> String {
-    let mut s = serde_json::to_string_pretty(&node_link(g)).expect("graph serialises");
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    write(g, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
 pub fn to_json_value(g: &KnowledgeGraph) -> serde_json::Value {

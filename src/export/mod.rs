@@ -106,9 +106,31 @@ pub(crate) fn edge_decor<'a>(d: Option<&'a Decoration>, e: &Edge) -> Option<&'a 
     })
 }
 
+/// Write `graph` in `format` to `w`. JSON is streamed; the other formats are rendered
+/// first (they are a fraction of its size).
+pub fn write_to(
+    graph: &crate::graph::KnowledgeGraph,
+    format: Format,
+    opts: &ExportOptions,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(graph, w),
+        other => w.write_all(render(graph, other, opts).as_bytes()),
+    }
+}
+
 /// Write `bytes` to `path` atomically: a temp file in the same directory, then a rename. A
 /// failed or interrupted run never leaves a partial file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// [`write_atomic`] with the content produced by `fill` (through a buffer).
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -117,7 +139,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .prefix(".silkgraph-")
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        fill(&mut w)
+            .and_then(|()| w.flush())
+            .map_err(|e| Error::io(path, e))?;
+    }
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     // A temp file is private (0600); give the output the permissions a new file gets
     // (or the ones of the file it replaces).
