@@ -545,12 +545,17 @@ pub(crate) fn leading_word(s: &str, i: usize) -> (usize, u64) {
                 x & ((1u64 << (8 * n)) - 1)
             }
         }
-        None => bytes[i..i + n.min(8)]
-            .iter()
-            .rev()
-            .fold(0u64, |acc, &b| (acc << 8) | b as u64),
+        None => load_le(&bytes[i..i + n.min(8)]),
     };
     (n, first ^ ((n as u64) << 58) ^ (n as u64))
+}
+
+/// Up to 8 bytes as a little-endian integer, zero-padded.
+#[inline]
+pub(crate) fn load_le(bytes: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    b[..bytes.len()].copy_from_slice(bytes);
+    u64::from_le_bytes(b)
 }
 
 const LANE_HIGH: u64 = 0x8080_8080_8080_8080;

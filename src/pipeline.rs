@@ -149,36 +149,37 @@ impl Pipeline {
             ));
         }
         let gazetteer = Gazetteer::from_sources(&files)?;
-        // The alias automaton and the rules build independently: in parallel.
+        Self::assemble(gazetteer, |g| {
+            let mut rules = RelationRules::embedded(g)?;
+            for d in &config.dirs {
+                let p = d.join("relations.toml");
+                if p.is_file() {
+                    let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+                    rules = RelationRules::parse(&p.display().to_string(), &text, g)?;
+                }
+            }
+            Ok(rules)
+        })
+    }
+
+    pub fn new(gazetteer: Gazetteer, rules: RelationRules) -> Result<Self> {
+        Self::assemble(gazetteer, |_| Ok(rules))
+    }
+
+    /// The alias automaton builds alongside the rules and the boilerplate filter.
+    fn assemble(
+        gazetteer: Gazetteer,
+        rules: impl FnOnce(&Gazetteer) -> Result<RelationRules> + Send,
+    ) -> Result<Self> {
         let (matcher, rest) = rayon::join(
             || Matcher::new(&gazetteer, CapitalCues::embedded()?),
-            || -> Result<(RelationRules, Boilerplate)> {
-                let mut rules = RelationRules::embedded(&gazetteer)?;
-                for d in &config.dirs {
-                    let p = d.join("relations.toml");
-                    if p.is_file() {
-                        let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
-                        rules = RelationRules::parse(&p.display().to_string(), &text, &gazetteer)?;
-                    }
-                }
-                Ok((rules, Boilerplate::embedded()?))
-            },
+            || Ok::<_, Error>((rules(&gazetteer)?, Boilerplate::embedded()?)),
         );
         let (rules, boilerplate) = rest?;
         Ok(Pipeline {
             matcher: matcher?,
             gazetteer,
             boilerplate,
-            rules,
-        })
-    }
-
-    pub fn new(gazetteer: Gazetteer, rules: RelationRules) -> Result<Self> {
-        let matcher = Matcher::new(&gazetteer, CapitalCues::embedded()?)?;
-        Ok(Pipeline {
-            gazetteer,
-            matcher,
-            boilerplate: Boilerplate::embedded()?,
             rules,
         })
     }
@@ -223,8 +224,6 @@ impl Pipeline {
             self.matcher
                 .find(&self.gazetteer, &text, &spans, &mut folded)
         };
-        // Sentence keys hash the folded copy; for ASCII text its offsets are the original ones.
-        let ascii = folded.text.len() == text.len() && text.is_ascii();
         // Assign mentions to sentences (both sorted by start).
         let mut sentences: Vec<SentenceRecord> = spans
             .iter()
@@ -232,14 +231,10 @@ impl Pipeline {
             .map(|(i, s)| SentenceRecord {
                 index: i,
                 span: *s,
-                key: {
-                    let (fs, fe) = if ascii {
-                        (s.start, s.end)
-                    } else {
-                        (folded.to_folded(s.start), folded.to_folded(s.end))
-                    };
-                    text::folded_sentence_key(&folded.text.as_bytes()[fs..fe])
-                },
+                // Keys hash the sentence's slice of the folded copy (one fold per document).
+                key: text::folded_sentence_key(
+                    &folded.text.as_bytes()[folded.to_folded(s.start)..folded.to_folded(s.end)],
+                ),
                 mentions: Vec::new(),
                 relations: Vec::new(),
             })

@@ -229,14 +229,6 @@ pub struct RelationRules {
     pub spotter: ReferenceSpotter,
 }
 
-/// Up to 8 bytes as a little-endian integer, zero-padded.
-#[inline]
-fn load_le(bytes: &[u8]) -> u64 {
-    let mut b = [0u8; 8];
-    b[..bytes.len()].copy_from_slice(bytes);
-    u64::from_le_bytes(b)
-}
-
 /// Where a reference word was seen: original byte span, and whether it names a pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Spot {
@@ -290,7 +282,7 @@ impl ReferenceSpotter {
             s.phrases.entry(hash).or_default().push(SpotPhrase {
                 text: p.clone(),
                 pair: *pair,
-                prefix: load_le(&p.as_bytes()[..n]),
+                prefix: crate::matcher::load_le(&p.as_bytes()[..n]),
                 mask: if n == 8 {
                     u64::MAX
                 } else {
@@ -311,7 +303,7 @@ impl ReferenceSpotter {
         let Some(list) = self.phrases.get(&hash) else {
             return;
         };
-        let here = load_le(&hay[start..(start + 8).min(hay.len())]);
+        let here = crate::matcher::load_le(&hay[start..(start + 8).min(hay.len())]);
         // Report the longest phrase here ("the country's" over "the country").
         let found = list
             .iter()
