@@ -782,7 +782,11 @@ struct SentenceView<'a> {
     cues: Vec<Hit>,
     deny: bool,
     arms_word: bool,
-    years: Vec<u16>,
+    /// The sentence's original text, for the years.
+    text: &'a str,
+    /// Years the sentence states; computed for the first hit only, since most sentences
+    /// analysed yield none.
+    years: std::cell::OnceCell<Vec<u16>>,
     topic: Option<EntityIdx>,
     hits: Vec<RelationHit>,
 }
@@ -893,31 +897,42 @@ impl<'a> SentenceView<'a> {
             cues: Vec::new(),
             deny: false,
             arms_word: false,
-            years: Vec::new(),
+            text,
+            years: std::cell::OnceCell::new(),
             topic: None,
             hits: Vec::new(),
         };
         s.find_markers(text);
         s.build_groups();
-        s.years = YEAR
-            .captures_iter(text)
-            .filter(|c| {
-                let m = c.get(0).unwrap();
-                let before = text[..m.start()].trim_end();
-                let glued = text[..m.start()]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| c == '-' || c.is_alphanumeric());
-                !(glued
-                    || before.ends_with('$')
-                    || before.ends_with("No.")
-                    || before.to_lowercase().ends_with("resolution"))
-            })
-            .filter_map(|c| c[1].parse().ok())
-            .collect();
-        s.years.sort_unstable();
-        s.years.dedup();
         s
+    }
+
+    /// Years stated in the sentence, sorted and distinct; not those glued to a word, after
+    /// "$" or "No.", or of a resolution number.
+    fn years(&self) -> &[u16] {
+        self.years.get_or_init(|| {
+            let text = self.text;
+            // The match is the whole year (the boundaries are empty), so `find_iter` gives
+            // it without the slower capture engine.
+            let mut years: Vec<u16> = YEAR
+                .find_iter(text)
+                .filter(|m| {
+                    let before = text[..m.start()].trim_end();
+                    let glued = text[..m.start()]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c == '-' || c.is_alphanumeric());
+                    !(glued
+                        || before.ends_with('$')
+                        || before.ends_with("No.")
+                        || before.to_lowercase().ends_with("resolution"))
+                })
+                .filter_map(|m| m.as_str().parse().ok())
+                .collect();
+            years.sort_unstable();
+            years.dedup();
+            years
+        })
     }
 
     fn etype(&self, e: EntityIdx) -> EntityType {
@@ -1511,7 +1526,7 @@ impl<'a> SentenceView<'a> {
             rule,
             status,
             weapons,
-            years: self.years.clone(),
+            years: self.years().to_vec(),
             inferred,
             resolved,
         });
