@@ -227,6 +227,46 @@ pub struct RelationRules {
     /// Reference words ("it", "the two countries"), spotted in the matcher's word walk so
     /// that sentences without a relation of their own are skipped cheaply.
     pub spotter: ReferenceSpotter,
+    /// For each entity on some corridor's route: its folded names (its aliases and the
+    /// capitals that read as it), to see whether a corridor's name lists it.
+    route_names: rustc_hash::FxHashMap<EntityIdx, Vec<String>>,
+}
+
+/// Append the words of `piece` that can join coordinated mentions (all but "'s", "the",
+/// "both" and "of") to `words[..count]`; false when they do not fit, as no joining phrase
+/// has more than three words.
+fn joining_words<'t>(piece: &'t str, words: &mut [&'t str; 3], count: &mut usize) -> bool {
+    for w in piece
+        .split("'s")
+        .flat_map(str::split_whitespace)
+        .filter(|w| !["the", "both", "of"].contains(w))
+    {
+        if *count == words.len() {
+            return false;
+        }
+        words[*count] = w;
+        *count += 1;
+    }
+    true
+}
+
+/// The folded names of every entity on a corridor's route (see `RelationRules::route_names`).
+/// Built once: looking them up in the whole gazetteer per corridor mention cost 3% of an
+/// extract.
+fn route_names(g: &Gazetteer) -> rustc_hash::FxHashMap<EntityIdx, Vec<String>> {
+    let mut names: rustc_hash::FxHashMap<EntityIdx, Vec<String>> = g
+        .entities
+        .iter()
+        .flat_map(|e| e.via.iter().map(|&v| (v, Vec::new())))
+        .collect();
+    for a in &g.aliases {
+        for e in std::iter::once(a.entity).chain(a.place_reading) {
+            if let Some(list) = names.get_mut(&e) {
+                list.push(fold(&a.text));
+            }
+        }
+    }
+    names
 }
 
 /// Where a reference word was seen: original byte span, and whether it names a pair.
@@ -400,7 +440,7 @@ impl RelationRules {
     }
 
     /// Parse rules from TOML text; errors name `file` and the line.
-    pub fn parse(file: &str, text: &str, _g: &Gazetteer) -> Result<Self> {
+    pub fn parse(file: &str, text: &str, g: &Gazetteer) -> Result<Self> {
         let raw: RawRules = toml::from_str(text).map_err(|e| {
             Error::data(
                 file,
@@ -574,6 +614,7 @@ impl RelationRules {
                     })?,
             );
         }
+        rules.route_names = route_names(g);
         Ok(rules)
     }
 
@@ -1104,27 +1145,32 @@ impl<'a> SentenceView<'a> {
                     return None;
                 }
                 // The words between, without attributes ("of Kazakhstan", "China's").
-                let mut between = String::new();
+                let mut words = [""; 3];
+                let mut count = 0;
                 let mut at = prev.end;
                 for (j, a) in self.ments.iter().enumerate() {
                     if attribute[j] && a.start >= prev.end && a.end <= m.start {
-                        between.push_str(&text[at..a.start]);
-                        between.push(' ');
+                        if !joining_words(&text[at..a.start], &mut words, &mut count) {
+                            return None;
+                        }
                         at = a.end;
                     }
                 }
-                between.push_str(&text[at..m.start]);
-                let squeezed: String = between
-                    .replace("'s", " ")
-                    .split_whitespace()
-                    .filter(|w| !["the", "both", "of"].contains(w))
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                if !joining_words(&text[at..m.start], &mut words, &mut count) {
+                    return None;
+                }
                 let same_class = self.is_actor(prev.entity) == self.is_actor(m.entity);
-                match squeezed.as_str() {
-                    "-" | "/" if same_class => Some((true, false)),
-                    "," if same_class => Some((false, false)),
-                    "and" | ", and" | ",and" | "or" | ", or" | "&" | "as well as" | "and the"
+                match &words[..count] {
+                    ["-"] | ["/"] if same_class => Some((true, false)),
+                    [","] if same_class => Some((false, false)),
+                    ["and"]
+                    | [",", "and"]
+                    | [",and"]
+                    | ["or"]
+                    | [",", "or"]
+                    | ["&"]
+                    | ["as", "well", "as"]
+                    | ["and", "the"]
                         if same_class =>
                     {
                         Some((false, true))
@@ -2192,24 +2238,24 @@ impl<'a> SentenceView<'a> {
 
     /// Does folded `surface` name entity `e` by one of its aliases (as a whole word)?
     fn named_in(&self, surface: &str, e: EntityIdx) -> bool {
-        self.g
-            .aliases
-            .iter()
-            .filter(|a| a.entity == e || a.place_reading == Some(e))
-            .any(|a| {
-                let f = fold(&a.text);
-                surface.match_indices(f.as_str()).any(|(i, _)| {
-                    let before_ok = surface[..i]
-                        .chars()
-                        .next_back()
-                        .is_none_or(|c| !is_word_char(c));
-                    let after_ok = surface[i + f.len()..]
-                        .chars()
-                        .next()
-                        .is_none_or(|c| !is_word_char(c));
-                    before_ok && after_ok
-                })
+        let names = self
+            .rules
+            .route_names
+            .get(&e)
+            .map_or(&[][..], Vec::as_slice);
+        names.iter().any(|f| {
+            surface.match_indices(f.as_str()).any(|(i, _)| {
+                let before_ok = surface[..i]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !is_word_char(c));
+                let after_ok = surface[i + f.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !is_word_char(c));
+                before_ok && after_ok
             })
+        })
     }
 }
 
