@@ -37,10 +37,7 @@ fn pipeline_benches(c: &mut Criterion) {
     let text = seed_text();
     let bytes = text.len() as u64;
     let pipeline = Pipeline::load(&Default::default()).expect("default gazetteer");
-    let doc = || Document {
-        id: "seeds".into(),
-        text: text.clone(),
-    };
+    let doc = || Document::new("seeds", text.clone());
 
     let mut g = c.benchmark_group("seeds");
     // Each iteration takes tens of milliseconds: flat sampling, few samples.

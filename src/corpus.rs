@@ -12,13 +12,37 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 
-/// One document of the corpus.
-#[derive(Debug, Clone)]
+/// One document of the corpus, or one part of a very large one (see [`PART_BYTES`]).
+#[derive(Debug, Clone, Default)]
 pub struct Document {
     /// Stable id: the path relative to the input argument, or the JSONL `id`.
     pub id: String,
     pub text: String,
+    /// Byte offset of `text` in the document: 0 unless this is a later part.
+    pub offset: usize,
+    /// This part continues the previous item's document.
+    pub continues: bool,
 }
+
+impl Document {
+    /// A whole document.
+    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
+        Document {
+            id: id.into(),
+            text: text.into(),
+            ..Default::default()
+        }
+    }
+}
+
+/// Text files (and stdin) longer than twice this are read and analysed in parts of about
+/// this size, so a huge file is never held whole and its parts are analysed in parallel.
+/// A part ends at the first blank line after this many bytes (else a line break, else a
+/// space); the cuts depend only on the text, so the output does not depend on how the
+/// file is read or on the thread count. Each part is analysed alone: a reference ("it")
+/// does not reach back across a cut, and a conditional alias needs its evidence in the
+/// same part. Documents up to twice this size are read whole, as before.
+pub const PART_BYTES: usize = 8 << 20;
 
 /// Lines longer than this get a warning (they are still processed).
 pub const LONG_LINE_BYTES: usize = 1 << 20;
@@ -162,6 +186,118 @@ fn decode(name: &str, bytes: Vec<u8>, items: &mut Vec<Item>) -> Option<String> {
     Some(text)
 }
 
+/// Read a text document: whole when it is at most `2 * part_bytes` long (warnings as
+/// [`decode`]), else in parts (see [`PART_BYTES`]), holding at most `2 * part_bytes` bytes.
+fn read_text(
+    mut reader: impl Read,
+    name: &str,
+    id: &str,
+    part_bytes: usize,
+    each: &mut dyn FnMut(Item) -> Result<()>,
+) -> Result<()> {
+    let part_bytes = part_bytes.max(1);
+    let window = 2 * part_bytes;
+    let mut buf: Vec<u8> = Vec::new();
+    let mut offset = 0usize;
+    let mut line_no = 1usize;
+    let mut eof = false;
+    let mut warned_utf8 = false;
+    loop {
+        if !eof && buf.len() < window {
+            let want = (window - buf.len()) as u64;
+            let n = reader
+                .by_ref()
+                .take(want)
+                .read_to_end(&mut buf)
+                .map_err(|e| Error::io(name, e))?;
+            eof = (n as u64) < want;
+        }
+        if offset > 0 && buf.is_empty() {
+            return Ok(());
+        }
+        if offset == 0 && eof {
+            // Short enough to read whole.
+            let mut items = Vec::new();
+            if let Some(text) = decode(name, buf, &mut items) {
+                items.push(Item::Doc(Document::new(id, text)));
+            }
+            return items.into_iter().try_for_each(each);
+        }
+        if offset == 0 && memchr::memchr(0, &buf[..buf.len().min(8192)]).is_some() {
+            return each(Item::Warning(format!(
+                "{name}: binary file (NUL bytes), skipped"
+            )));
+        }
+        let cut = if buf.len() >= window {
+            part_cut(&buf, part_bytes)
+        } else {
+            buf.len()
+        };
+        let rest = buf.split_off(cut);
+        let part = std::mem::replace(&mut buf, rest);
+        let text = match String::from_utf8(part) {
+            Ok(t) => t,
+            Err(e) => {
+                if !warned_utf8 {
+                    warned_utf8 = true;
+                    let at = offset + e.utf8_error().valid_up_to();
+                    each(Item::Warning(format!(
+                        "{name}: invalid UTF-8 at byte {at}, decoded with replacement characters"
+                    )))?;
+                }
+                String::from_utf8_lossy(e.as_bytes()).into_owned()
+            }
+        };
+        for (i, line) in text.split('\n').enumerate() {
+            if line.len() > LONG_LINE_BYTES {
+                each(Item::Warning(format!(
+                    "{name}:{}: very long line ({} bytes in this part); processed, but check the input",
+                    line_no + i,
+                    line.len()
+                )))?;
+            }
+        }
+        line_no += memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        let len = text.len();
+        each(Item::Doc(Document {
+            id: id.to_string(),
+            text,
+            offset,
+            continues: offset > 0,
+        }))?;
+        offset += len;
+    }
+}
+
+/// Where to end a part of a long text (`buf` holds at least `2 * part_bytes` bytes): after
+/// the first blank line past `part_bytes`, else the first line break, else the first ASCII
+/// space; else at a character boundary just before `2 * part_bytes`. Never at 0, never
+/// inside a UTF-8 sequence.
+fn part_cut(buf: &[u8], part_bytes: usize) -> usize {
+    let end = 2 * part_bytes;
+    let window = &buf[part_bytes..end];
+    let blank_line = memchr::memchr_iter(b'\n', window).find(|&i| {
+        let next = &window[i + 1..];
+        let line_end = memchr::memchr(b'\n', next);
+        line_end.is_some_and(|j| next[..j].iter().all(|b| b.is_ascii_whitespace()))
+    });
+    if let Some(i) = blank_line {
+        return part_bytes + i + 1;
+    }
+    if let Some(i) = memchr::memchr(b'\n', window) {
+        return part_bytes + i + 1;
+    }
+    if let Some(i) = window.iter().position(|b| b.is_ascii_whitespace()) {
+        return part_bytes + i + 1;
+    }
+    // A UTF-8 continuation byte (0b10xx_xxxx) never starts a character.
+    let mut cut = end - 1;
+    while cut > part_bytes && buf[cut] & 0xC0 == 0x80 {
+        cut -= 1;
+    }
+    cut
+}
+
 #[derive(Deserialize)]
 struct JsonlDoc {
     text: String,
@@ -179,30 +315,29 @@ pub fn read_source(src: &Source, items: &mut Vec<Item>) -> Result<()> {
 /// Stream the documents and warnings of one source to `each`, in order. A JSONL file is
 /// read line by line, so it is never held whole.
 pub fn for_each_item(src: &Source, each: &mut dyn FnMut(Item) -> Result<()>) -> Result<()> {
-    let mut items = Vec::new();
+    for_each_item_in_parts(src, PART_BYTES, each)
+}
+
+/// [`for_each_item`] with text documents longer than `2 * part_bytes` read in parts of
+/// about `part_bytes` (see [`PART_BYTES`]).
+pub fn for_each_item_in_parts(
+    src: &Source,
+    part_bytes: usize,
+    each: &mut dyn FnMut(Item) -> Result<()>,
+) -> Result<()> {
     match src {
         Source::Text { path, id } => {
-            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-            if let Some(text) = decode(&path.display().to_string(), bytes, &mut items) {
-                items.push(Item::Doc(Document {
-                    id: id.clone(),
-                    text,
-                }));
-            }
-            items.into_iter().try_for_each(each)?;
+            let f = File::open(path).map_err(|e| Error::io(path, e))?;
+            read_text(f, &path.display().to_string(), id, part_bytes, each)?;
         }
         Source::Stdin => {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| Error::io("<stdin>", e))?;
-            if let Some(text) = decode("<stdin>", bytes, &mut items) {
-                items.push(Item::Doc(Document {
-                    id: "stdin".into(),
-                    text,
-                }));
-            }
-            items.into_iter().try_for_each(each)?;
+            read_text(
+                std::io::stdin().lock(),
+                "<stdin>",
+                "stdin",
+                part_bytes,
+                each,
+            )?;
         }
         Source::Jsonl { path, id } => {
             let f = File::open(path).map_err(|e| Error::io(path, e))?;
@@ -245,10 +380,7 @@ pub fn for_each_item(src: &Source, each: &mut dyn FnMut(Item) -> Result<()>) -> 
                                 d.text.len()
                             )))?;
                         }
-                        each(Item::Doc(Document {
-                            id: doc_id,
-                            text: d.text,
-                        }))?;
+                        each(Item::Doc(Document::new(doc_id, d.text)))?;
                     }
                     Err(e) => each(Item::Warning(format!(
                         "{name}:{line_no}: not a JSON object with a \"text\" string ({e}), skipped"
@@ -286,5 +418,122 @@ mod tests {
         assert!(warnings[0].starts_with("a: empty"));
         assert!(warnings[1].starts_with("b: binary"));
         assert!(warnings[2].starts_with("c: invalid UTF-8 at byte 3"));
+    }
+
+    /// A reader that hands out at most `step` bytes per call, as pipes do.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    fn parts(data: &[u8], part: usize, step: usize) -> Vec<Item> {
+        let mut items = Vec::new();
+        read_text(Trickle { data, step }, "big", "big", part, &mut |i| {
+            items.push(i);
+            Ok(())
+        })
+        .unwrap();
+        items
+    }
+
+    fn docs(items: &[Item]) -> Vec<&Document> {
+        items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Doc(d) => Some(d),
+                Item::Warning(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn long_texts_are_read_in_parts_cut_at_blank_lines() {
+        let mut text = String::new();
+        for i in 0..200 {
+            text.push_str(&format!(
+                "Paragraph {i}: Pakistan and China signed a deal.\n"
+            ));
+            if i % 7 == 6 {
+                text.push('\n');
+            }
+        }
+        let items = parts(text.as_bytes(), 1000, 4096);
+        let d = docs(&items);
+        assert!(d.len() > 3, "{}", d.len());
+        let mut at = 0;
+        for (k, p) in d.iter().enumerate() {
+            assert_eq!(p.id, "big");
+            assert_eq!(p.offset, at);
+            assert_eq!(p.continues, k > 0);
+            assert_eq!(&text[at..at + p.text.len()], p.text);
+            at += p.text.len();
+            if k + 1 < d.len() {
+                // Each part but the last ends a paragraph: the next starts with a blank line.
+                assert!(p.text.len() >= 1000 && p.text.len() <= 2000);
+                assert!(text[at..].starts_with('\n'), "cut at {at}");
+            }
+        }
+        assert_eq!(at, text.len());
+        // The cuts depend on the text only, not on how reads return.
+        for step in [1, 3, 999, 1 << 20] {
+            let other = parts(text.as_bytes(), 1000, step);
+            let cuts = |d: Vec<&Document>| d.iter().map(|p| p.offset).collect::<Vec<_>>();
+            assert_eq!(cuts(docs(&other)), cuts(docs(&items)), "step {step}");
+        }
+    }
+
+    #[test]
+    fn parts_fall_back_to_line_breaks_spaces_and_char_boundaries() {
+        // No blank line: cut after a line break.
+        let lines = "Some words here.\n".repeat(300);
+        let d = parts(lines.as_bytes(), 1000, 64);
+        assert!(docs(&d).iter().all(|p| p.text.ends_with('\n')));
+        // One long line: cut after a space.
+        let line = "word ".repeat(1000);
+        let d = parts(line.as_bytes(), 1000, 64);
+        assert!(docs(&d).len() > 1);
+        let joined: String = docs(&d).iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(joined, line);
+        // No space at all: cut between characters, never inside one.
+        let solid = "é".repeat(3000);
+        let d = parts(solid.as_bytes(), 1001, 64);
+        let joined: String = docs(&d).iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(joined, solid);
+        assert!(d.iter().all(|i| matches!(i, Item::Doc(_))), "no warnings");
+    }
+
+    #[test]
+    fn short_texts_stay_whole_and_bad_input_is_reported_once() {
+        let d = parts(b"One sentence about Iran.", 1000, 7);
+        assert_eq!(docs(&d).len(), 1);
+        assert_eq!(docs(&d)[0].offset, 0);
+        assert!(!docs(&d)[0].continues);
+        // A long binary file is skipped with one warning.
+        let mut bin = vec![b'a'; 5000];
+        bin[10] = 0;
+        let d = parts(&bin, 1000, 100);
+        assert!(matches!(&d[..], [Item::Warning(w)] if w.contains("binary")));
+        // Invalid UTF-8 in a later part: one warning, with the byte offset in the file.
+        let mut bad = "ok words\n".repeat(500).into_bytes();
+        bad[3001] = 0xFF;
+        let d = parts(&bad, 1000, 100);
+        let warnings: Vec<&String> = d
+            .iter()
+            .filter_map(|i| match i {
+                Item::Warning(w) => Some(w),
+                Item::Doc(_) => None,
+            })
+            .collect();
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("byte 3001"), "{}", warnings[0]);
     }
 }

@@ -231,6 +231,11 @@ struct ExtractArgs {
     /// Drop co-occurrence edges supported by fewer distinct sentences than this
     #[arg(long, default_value_t = 1, value_name = "N")]
     min_weight: u64,
+    /// Read text files longer than twice this many bytes in parts of about this size, cut
+    /// at blank lines, analysed in parallel (a reference does not reach across a cut)
+    #[arg(long, default_value_t = silkgraph::corpus::PART_BYTES as u64, value_name = "BYTES",
+          value_parser = clap::value_parser!(u64).range(1024..))]
+    part_bytes: u64,
     /// GraphML: write every edge directed (symmetric ones marked symmetric=true), for networkx
     #[arg(long)]
     graphml_directed_only: bool,
@@ -323,6 +328,7 @@ fn extract(a: ExtractArgs) -> Result<ExitCode> {
     let options = ExtractOptions {
         relations: a.relations,
         min_weight: a.min_weight,
+        part_bytes: Some(a.part_bytes as usize),
     };
     let (graph, report) = pipeline
         .extract(
@@ -423,19 +429,27 @@ fn tag(a: TagArgs) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let g = &pipeline.gazetteer;
-    let mut items = Vec::new();
+    // Sentences of the earlier parts of a document read in parts.
+    let mut sentence_base = 0;
+    let mut part_sentences = 0;
+    let mut write_error: Option<std::io::Error> = None;
     for src in &sources {
-        items.clear();
-        corpus::read_source(src, &mut items).context("cannot read the corpus")?;
-        for item in items.drain(..) {
+        let read = corpus::for_each_item(src, &mut |item| {
             let doc = match item {
                 corpus::Item::Warning(w) => {
                     eprintln!("silkgraph: warning: {w}");
-                    continue;
+                    return Ok(());
                 }
                 corpus::Item::Doc(d) => d,
             };
             let a = pipeline.analyse(doc, false);
+            sentence_base = if a.continues {
+                sentence_base + part_sentences
+            } else {
+                0
+            };
+            part_sentences = a.sentences.len();
+            let at = a.offset;
             for s in &a.sentences {
                 let mentions: Vec<serde_json::Value> = s
                     .mentions
@@ -446,8 +460,8 @@ fn tag(a: TagArgs) -> Result<ExitCode> {
                             "entity": e.id,
                             "name": e.name,
                             "type": e.etype,
-                            "start": m.start,
-                            "end": m.end,
+                            "start": at + m.start,
+                            "end": at + m.end,
                             "surface": &a.text[m.start..m.end],
                             "kind": m.kind,
                         })
@@ -455,15 +469,23 @@ fn tag(a: TagArgs) -> Result<ExitCode> {
                     .collect();
                 let line = serde_json::json!({
                     "doc": a.id,
-                    "sentence": s.index,
-                    "start": s.span.start,
-                    "end": s.span.end,
+                    "sentence": sentence_base + s.index,
+                    "start": at + s.span.start,
+                    "end": at + s.span.end,
                     "text": &a.text[s.span.start..s.span.end],
                     "mentions": mentions,
                 });
-                writeln!(out, "{line}")?;
+                if let Err(e) = writeln!(out, "{line}") {
+                    write_error = Some(e);
+                    return Err(silkgraph::Error::Invalid("output closed".into()));
+                }
             }
+            Ok(())
+        });
+        if let Some(e) = write_error.take() {
+            return Err(e).context("cannot write to standard output");
         }
+        read.context("cannot read the corpus")?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
@@ -950,13 +972,7 @@ fn explain(a: ExplainArgs) -> Result<ExitCode> {
         (None, None) => unreachable!("clap requires one"),
     };
     let g = &pipeline.gazetteer;
-    let doc = pipeline.analyse(
-        corpus::Document {
-            id: "explain".into(),
-            text: text.clone(),
-        },
-        false,
-    );
+    let doc = pipeline.analyse(corpus::Document::new("explain", text.clone()), false);
     let mut ctx = silkgraph::relations::DocContext::default();
     let mut out = std::io::stdout().lock();
     let mut json_sentences = Vec::new();

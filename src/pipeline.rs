@@ -67,6 +67,10 @@ pub struct SentenceRecord {
 pub struct DocAnalysis {
     pub id: String,
     pub text: String,
+    /// As in [`Document`]: where `text` starts in the document, and whether it continues
+    /// the previous item's document. Spans below are relative to `text`.
+    pub offset: usize,
+    pub continues: bool,
     pub sentences: Vec<SentenceRecord>,
     /// Lines skipped as boilerplate, by rule index.
     pub skipped: Vec<usize>,
@@ -92,6 +96,8 @@ pub struct ExtractOptions {
     pub relations: RelationMode,
     /// Drop co-occurrence edges with a weight below this.
     pub min_weight: u64,
+    /// Part size for very large documents (default [`corpus::PART_BYTES`]).
+    pub part_bytes: Option<usize>,
 }
 
 /// Everything needed to analyse text: gazetteer, matcher, boilerplate and relation rules.
@@ -105,7 +111,18 @@ pub struct Pipeline {
 /// A read item after analysis.
 enum Analysed {
     Warning(String),
-    Doc(DocAnalysis),
+    /// Boxed: items travel through channels, and a small one moves cheaply.
+    Doc(Box<DocAnalysis>),
+}
+
+/// Where an analysed document (or part) goes in the graph.
+#[derive(Debug, Clone, Copy)]
+struct DocPlace {
+    doc_no: u32,
+    /// Not a copy of an earlier document.
+    distinct: bool,
+    /// Sentences of the document's earlier parts.
+    sentence_base: usize,
 }
 
 /// What the serial merge accumulates.
@@ -115,9 +132,14 @@ struct MergeState {
     skipped_by_rule: Vec<u64>,
     /// Keys of sentences already counted (only those naming an entity).
     seen: FxHashSet<u64>,
-    /// Keys of documents already counted.
+    /// Keys of documents (or parts) already counted.
     seen_docs: FxHashSet<u64>,
+    /// Number of the document being merged, and of documents started.
     doc_no: u32,
+    docs_started: u32,
+    /// For a document read in parts: sentences in its earlier parts, and in the last one.
+    sentence_base: usize,
+    part_sentences: usize,
 }
 
 impl MergeState {
@@ -129,6 +151,9 @@ impl MergeState {
             seen: FxHashSet::default(),
             seen_docs: FxHashSet::default(),
             doc_no: 0,
+            docs_started: 0,
+            sentence_base: 0,
+            part_sentences: 0,
         }
     }
 }
@@ -259,6 +284,8 @@ impl Pipeline {
         DocAnalysis {
             id: doc.id,
             text,
+            offset: doc.offset,
+            continues: doc.continues,
             sentences,
             skipped,
             long_lines,
@@ -279,6 +306,7 @@ impl Pipeline {
         mut on_progress: impl FnMut(u64),
     ) -> Result<(KnowledgeGraph, ExtractReport)> {
         let with_relations = options.relations != RelationMode::Cooccurrence;
+        let part_bytes = options.part_bytes.unwrap_or(corpus::PART_BYTES);
         let mut state = MergeState::new(self.boilerplate.rule_count());
         let mut handle = |state: &mut MergeState, item: Analysed| match item {
             Analysed::Warning(w) => {
@@ -292,13 +320,15 @@ impl Pipeline {
         };
         if rayon::current_num_threads() <= 1 {
             for src in sources {
-                corpus::for_each_item(src, &mut |item| {
+                corpus::for_each_item_in_parts(src, part_bytes, &mut |item| {
                     handle(&mut state, self.analyse_item(item, with_relations));
                     Ok(())
                 })?;
             }
         } else {
-            self.extract_parallel(sources, with_relations, |item| handle(&mut state, item))?;
+            self.extract_parallel(sources, part_bytes, with_relations, |item| {
+                handle(&mut state, item)
+            })?;
         }
         let MergeState {
             mut graph,
@@ -330,7 +360,7 @@ impl Pipeline {
     fn analyse_item(&self, item: Item, with_relations: bool) -> Analysed {
         match item {
             Item::Warning(w) => Analysed::Warning(w),
-            Item::Doc(d) => Analysed::Doc(self.analyse(d, with_relations)),
+            Item::Doc(d) => Analysed::Doc(Box::new(self.analyse(d, with_relations))),
         }
     }
 
@@ -345,6 +375,7 @@ impl Pipeline {
     fn extract_parallel(
         &self,
         sources: &[Source],
+        part_bytes: usize,
         with_relations: bool,
         mut each: impl FnMut(Analysed),
     ) -> Result<()> {
@@ -356,7 +387,7 @@ impl Pipeline {
             scope.spawn(move || {
                 let mut seq = 0u64;
                 for src in sources {
-                    let read = corpus::for_each_item(src, &mut |item| {
+                    let read = corpus::for_each_item_in_parts(src, part_bytes, &mut |item| {
                         seq += 1;
                         read_tx
                             .send((seq - 1, Ok(item)))
@@ -392,11 +423,20 @@ impl Pipeline {
 
     /// Fold one analysed document into the graph state, in corpus order.
     fn merge_doc(&self, state: &mut MergeState, a: &DocAnalysis, options: &ExtractOptions) {
-        state.report.documents += 1;
+        if a.continues {
+            state.sentence_base += state.part_sentences;
+        } else {
+            state.report.documents += 1;
+            state.doc_no = state.docs_started;
+            state.docs_started += 1;
+            state.sentence_base = 0;
+        }
+        state.part_sentences = a.sentences.len();
         state.report.bytes += a.text.len() as u64;
         for &r in &a.skipped {
             state.skipped_by_rule[r] += 1;
         }
+        // A copy of an earlier document (or part) counts no mentions or documents.
         let doc_key = {
             use std::hash::{Hash, Hasher};
             let mut h = rustc_hash::FxHasher::default();
@@ -411,11 +451,13 @@ impl Pipeline {
             &mut state.report,
             &mut state.seen,
             a,
-            state.doc_no,
-            distinct,
+            DocPlace {
+                doc_no: state.doc_no,
+                distinct,
+                sentence_base: state.sentence_base,
+            },
             options.relations,
         );
-        state.doc_no += 1;
     }
 
     /// A graph from a path: a JSON snapshot written by `extract`, or a corpus (a file,
@@ -434,17 +476,20 @@ impl Pipeline {
     }
 
     /// Fold one analysed document into the graph.
-    #[allow(clippy::too_many_arguments)]
     fn merge(
         &self,
         graph: &mut KnowledgeGraph,
         report: &mut ExtractReport,
         seen: &mut FxHashSet<u64>,
         a: &DocAnalysis,
-        doc_no: u32,
-        distinct_doc: bool,
+        place: DocPlace,
         mode: RelationMode,
     ) {
+        let DocPlace {
+            doc_no,
+            distinct: distinct_doc,
+            sentence_base,
+        } = place;
         let g = &self.gazetteer;
         let doc_id: std::sync::Arc<str> = a.id.as_str().into();
         let mut entities: Vec<u32> = Vec::new();
@@ -462,9 +507,9 @@ impl Pipeline {
             }
             let evidence = |with_text: bool| Evidence {
                 doc: doc_id.clone(),
-                sentence: s.index,
-                start: s.span.start,
-                end: s.span.end,
+                sentence: sentence_base + s.index,
+                start: a.offset + s.span.start,
+                end: a.offset + s.span.end,
                 text: with_text.then(|| a.text[s.span.start..s.span.end].to_string()),
                 rule: None,
                 resolved: None,
@@ -533,20 +578,21 @@ mod tests {
     }
 
     fn run(threads: usize, srcs: &[Source]) -> Result<(KnowledgeGraph, ExtractReport)> {
+        run_with(threads, srcs, &ExtractOptions::default())
+    }
+
+    fn run_with(
+        threads: usize,
+        srcs: &[Source],
+        options: &ExtractOptions,
+    ) -> Result<(KnowledgeGraph, ExtractReport)> {
         let p = Pipeline::load(&GazetteerConfig::default())?;
         let mut warnings = Vec::new();
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .unwrap()
-            .install(|| {
-                p.extract(
-                    srcs,
-                    &ExtractOptions::default(),
-                    |w| warnings.push(w.to_string()),
-                    |_| {},
-                )
-            })
+            .install(|| p.extract(srcs, options, |w| warnings.push(w.to_string()), |_| {}))
             .map(|(g, mut r)| {
                 assert_eq!(r.warnings, warnings);
                 r.warnings = warnings;
@@ -585,5 +631,46 @@ mod tests {
             let err = run(threads, &srcs).unwrap_err().to_string();
             assert!(err.contains("missing.txt"), "{err}");
         }
+    }
+
+    /// A document read in parts is one document: evidence in file offsets, sentence numbers
+    /// running on, the same graph for any thread count.
+    #[test]
+    fn a_document_read_in_parts_stays_one_document() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let mut text = String::new();
+        for i in 0..300 {
+            text.push_str(&format!(
+                "Paragraph {i}. China supplies J-10C jets to Pakistan. India and Armenia signed a defence deal in {}.\n\n",
+                1990 + i % 30
+            ));
+        }
+        std::fs::write(dir.path().join("big.txt"), &text).unwrap();
+        let srcs = sources(dir.path(), &["big.txt"]);
+        let options = ExtractOptions {
+            part_bytes: Some(2048),
+            ..Default::default()
+        };
+        let (g1, r1) = run_with(1, &srcs, &options).unwrap();
+        let (g3, r3) = run_with(3, &srcs, &options).unwrap();
+        let json = |g| crate::export::render(g, crate::export::Format::Json, &Default::default());
+        assert_eq!(json(&g1), json(&g3));
+        assert_eq!((r1.documents, r1.sentences), (1, 900));
+        assert_eq!(r1.sentences, r3.sentences);
+        let mut last_sentence = 0;
+        for e in g1.sorted_edges() {
+            for ev in &e.evidence {
+                assert_eq!(&*ev.doc, "big.txt");
+                let sentence = &text[ev.start..ev.end];
+                assert!(sentence.ends_with('.'), "{sentence:?}");
+                if let Some(t) = &ev.text {
+                    assert_eq!(t, sentence);
+                }
+                last_sentence = last_sentence.max(ev.sentence);
+            }
+        }
+        assert!(last_sentence > 800, "{last_sentence}");
+        let china = g1.node("country:china").unwrap();
+        assert_eq!(china.documents, 1);
     }
 }

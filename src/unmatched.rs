@@ -45,19 +45,25 @@ pub fn find_unmatched(
 ) -> Result<Vec<Unmatched>> {
     let mut counts: HashMap<(String, &'static str), Unmatched> = HashMap::new();
     let mut seen: FxHashSet<u64> = FxHashSet::default();
-    let mut items = Vec::new();
+    // Sentences of the earlier parts of a document read in parts.
+    let mut sentence_base = 0;
+    let mut part_sentences = 0;
     for src in sources {
-        items.clear();
-        corpus::read_source(src, &mut items)?;
-        for item in items.drain(..) {
+        corpus::for_each_item(src, &mut |item| {
             let doc = match item {
                 Item::Warning(w) => {
                     on_warning(&w);
-                    continue;
+                    return Ok(());
                 }
                 Item::Doc(d) => d,
             };
             let a = p.analyse(doc, false);
+            sentence_base = if a.continues {
+                sentence_base + part_sentences
+            } else {
+                0
+            };
+            part_sentences = a.sentences.len();
             for s in &a.sentences {
                 if !seen.insert(s.key) {
                     continue;
@@ -143,13 +149,14 @@ pub fn find_unmatched(
                             kind,
                             count: 0,
                             example_doc: a.id.clone(),
-                            example_sentence: s.index,
+                            example_sentence: sentence_base + s.index,
                             example: text.to_string(),
                         });
                     e.count += 1;
                 }
             }
-        }
+            Ok(())
+        })?;
     }
     let mut v: Vec<Unmatched> = counts.into_values().collect();
     v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.phrase.cmp(&b.phrase)));

@@ -10,13 +10,7 @@ static P: LazyLock<Pipeline> =
 
 /// Entity ids tagged in `text`, with their surfaces.
 fn tags(text: &str) -> Vec<(String, String)> {
-    let a = P.analyse(
-        Document {
-            id: "t".into(),
-            text: text.into(),
-        },
-        false,
-    );
+    let a = P.analyse(Document::new("t", text), false);
     a.sentences
         .iter()
         .flat_map(|s| s.mentions.iter())

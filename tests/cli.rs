@@ -463,6 +463,54 @@ fn extraction_is_deterministic_in_every_format() {
     }
 }
 
+/// A file read in parts (here: all seeds in one file, parts of 16 KiB) gives the same
+/// output for any thread count, one document, and `tag` offsets into the whole file.
+#[test]
+fn a_file_read_in_parts_is_one_document_for_any_thread_count() {
+    let tmp = TempDir::new().unwrap();
+    let mut all = Vec::new();
+    let mut paths: Vec<_> = std::fs::read_dir(seeds())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    for p in paths {
+        all.extend(std::fs::read(p).unwrap());
+        all.extend(b"\n\n");
+    }
+    let big = tmp.path().join("all.txt");
+    std::fs::write(&big, &all).unwrap();
+    let mut runs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = tmp.path().join(format!("t{threads}.json"));
+        silkgraph()
+            .arg("extract")
+            .arg(&big)
+            .args(["-q", "--part-bytes", "16384", "--threads", threads, "-o"])
+            .arg(&out)
+            .assert()
+            .success();
+        runs.push(std::fs::read(&out).unwrap());
+    }
+    assert!(runs[0] == runs[1], "--threads 1 and 2 differ");
+    let v: serde_json::Value = serde_json::from_slice(&runs[0]).unwrap();
+    assert_eq!(v["graph"]["documents"], 1);
+    let text = String::from_utf8_lossy(&all);
+    let tagged = silkgraph().arg("tag").arg(&big).output().unwrap();
+    assert!(tagged.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8(tagged.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let last = lines.last().unwrap();
+    let (start, end) = (
+        last["start"].as_u64().unwrap() as usize,
+        last["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&text[start..end], last["text"].as_str().unwrap());
+}
+
 #[test]
 fn duplicate_documents_do_not_inflate_weights() {
     let tmp = TempDir::new().unwrap();

@@ -45,13 +45,7 @@ fn text() -> impl Strategy<Value = String> {
 
 fn check(text: &str) -> Result<(), TestCaseError> {
     let p = &*PIPELINE;
-    let a = p.analyse(
-        Document {
-            id: "prop".into(),
-            text: text.to_string(),
-        },
-        false,
-    );
+    let a = p.analyse(Document::new("prop", text), false);
     prop_assert_eq!(&a.text, text);
     let mut prev_end = 0usize;
     let mut prev_sentence_end = 0usize;
@@ -110,13 +104,7 @@ fn check(text: &str) -> Result<(), TestCaseError> {
 /// lie inside a sentence: otherwise `analyse` silently drops them.
 fn check_raw(text: &str) -> Result<(), TestCaseError> {
     let p = &*PIPELINE;
-    let a = p.analyse(
-        Document {
-            id: "prop".into(),
-            text: text.to_string(),
-        },
-        false,
-    );
+    let a = p.analyse(Document::new("prop", text), false);
     let spans: Vec<_> = a.sentences.iter().map(|s| s.span).collect();
     let raw = p
         .matcher

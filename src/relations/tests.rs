@@ -11,13 +11,7 @@ static PIPELINE: LazyLock<Pipeline> =
 /// (source name, relation, target name, status) of every relation in `text`.
 fn rel(text: &str) -> Vec<(String, String, String, Option<&'static str>)> {
     let p = &*PIPELINE;
-    let a = p.analyse(
-        Document {
-            id: "t".into(),
-            text: text.into(),
-        },
-        true,
-    );
+    let a = p.analyse(Document::new("t", text), true);
     let mut v: Vec<_> = a
         .sentences
         .iter()
