@@ -621,12 +621,16 @@ impl Gazetteer {
     }
 
     fn resolve_refs(&mut self, pending: Pending, errors: &mut Vec<Error>) {
+        let capitals = self.capitals_by_slug();
         for (idx, field, target, loc) in pending.refs {
             let Some(&t) = self.by_id.get(&target) else {
                 // Capital places are synthesised later; accept references to them.
-                if let Some(country) = self.capital_owner(&target) {
-                    let _ = country;
-                    self.deferred_capital_ref(idx, field, target, loc, errors);
+                let capital = target
+                    .strip_prefix("place:")
+                    .and_then(|slug| capitals.get(slug));
+                if let Some(&alias) = capital {
+                    let t = self.ensure_capital_place(&target, alias);
+                    self.attach_ref(idx, field, t, &loc, errors);
                     continue;
                 }
                 errors.push(Error::data(
@@ -658,38 +662,24 @@ impl Gazetteer {
         }
     }
 
-    /// If `id` is `place:<slug>` of some country's capital, that country.
-    fn capital_owner(&self, id: &str) -> Option<EntityIdx> {
-        let slug_part = id.strip_prefix("place:")?;
-        self.aliases
-            .iter()
-            .find(|a| a.kind == AliasKind::Capital && slug(&a.text) == slug_part)
-            .map(|a| a.entity)
+    /// The first capital alias of each slug (`place:<slug>` names its place).
+    fn capitals_by_slug(&self) -> HashMap<String, usize> {
+        let mut map = HashMap::new();
+        for (i, a) in self.aliases.iter().enumerate() {
+            if a.kind == AliasKind::Capital {
+                map.entry(slug(&a.text)).or_insert(i);
+            }
+        }
+        map
     }
 
-    fn deferred_capital_ref(
-        &mut self,
-        idx: EntityIdx,
-        field: &'static str,
-        target: String,
-        loc: SourceLoc,
-        errors: &mut Vec<Error>,
-    ) {
-        let t = self.ensure_capital_place(&target);
-        self.attach_ref(idx, field, t, &loc, errors);
-    }
-
-    fn ensure_capital_place(&mut self, place_id: &str) -> EntityIdx {
+    /// The place entity `place_id` for the capital named by alias `capital`, created on
+    /// first use.
+    fn ensure_capital_place(&mut self, place_id: &str, capital: usize) -> EntityIdx {
         if let Some(&t) = self.by_id.get(place_id) {
             return t;
         }
-        let slug_part = place_id.strip_prefix("place:").unwrap_or(place_id);
-        let alias = self
-            .aliases
-            .iter()
-            .find(|a| a.kind == AliasKind::Capital && slug(&a.text) == slug_part)
-            .cloned()
-            .expect("capital exists");
+        let alias = self.aliases[capital].clone();
         let t = self.entities.len() as EntityIdx;
         self.entities.push(Entity {
             id: place_id.to_string(),
@@ -745,12 +735,15 @@ impl Gazetteer {
 
     /// Every capital alias gets a place reading `place:<slug>`.
     fn synthesise_capitals(&mut self) {
+        let capitals = self.capitals_by_slug();
         for i in 0..self.aliases.len() {
             if self.aliases[i].kind != AliasKind::Capital {
                 continue;
             }
-            let place_id = format!("place:{}", slug(&self.aliases[i].text));
-            let p = self.ensure_capital_place(&place_id);
+            let capital_slug = slug(&self.aliases[i].text);
+            let first = capitals[&capital_slug];
+            let place_id = format!("place:{capital_slug}");
+            let p = self.ensure_capital_place(&place_id, first);
             if self.entities[p as usize].country.is_none() {
                 self.entities[p as usize].country = Some(self.aliases[i].entity);
             }

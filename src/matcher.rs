@@ -1,12 +1,15 @@
 //! The matcher: finds gazetteer aliases in text.
 //!
-//! One aho-corasick automaton (leftmost-longest) runs over the folded text (see
-//! [`crate::text::Folded`]), so case-insensitive aliases match with Unicode folding and every
-//! dash and apostrophe variant. Each candidate is then checked on the *original* text:
-//! Unicode word boundaries at both ends and, for case-sensitive aliases ("US", "SCO"), the
-//! exact letters. When the longest candidate fails a check, shorter aliases starting at the
-//! same place are tried (anchored search), so "South Sudanese" still yields "South Sudan" when
-//! only that alias is listed, and "Chinese-manufactured" yields "Chinese".
+//! Aliases are found in the folded text (see [`crate::text::Folded`]), so case-insensitive
+//! aliases match with Unicode folding and every dash and apostrophe variant: at each word
+//! start that a bit filter lets through, the aliases whose leading word is the text's word
+//! there are compared, longest first (leftmost-longest, as an aho-corasick automaton would
+//! find them; the automaton itself is built only for texts the word walk cannot serve).
+//! Each candidate is then checked on the *original* text: Unicode word boundaries at both
+//! ends and, for case-sensitive aliases ("US", "SCO"), the exact letters. When the longest
+//! candidate fails a check, shorter aliases starting at the same place are tried, so "South
+//! Sudanese" still yields "South Sudan" when only that alias is listed, and
+//! "Chinese-manufactured" yields "Chinese".
 //!
 //! Ambiguous aliases are resolved per document (`requires_any`, `context`, `priority`), and a
 //! capital is read as its country when it acts and as a place when it is a location.
@@ -72,7 +75,17 @@ impl CapitalCues {
 /// The compiled matcher for one gazetteer.
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    ac: AhoCorasick,
+    /// Folded alias texts (distinct), indexed by pattern number.
+    patterns: Vec<String>,
+    /// Pattern numbers by the hash of their leading word ([`leading_word`]), longest
+    /// first, with their first 8 bytes: the lookup at a word start. Only a pattern whose
+    /// leading word is the text's word there can pass the boundary checks, so this finds
+    /// what an anchored automaton search would, and builds in a fraction of its time (the
+    /// automaton's failure transitions were a third of start-up).
+    by_leading_word: FxHashMap<u64, Vec<StartPattern>>,
+    /// The automaton over all patterns, for texts the word-start walk cannot serve (see
+    /// [`Matcher::candidates`]); built on first need, or at once when every text needs it.
+    automaton: std::sync::OnceLock<Option<AhoCorasick>>,
     claims: Vec<Vec<Claim>>,
     cues: CapitalCues,
     /// Word-start prefilter (see [`Matcher::candidates`]). A false positive only costs one
@@ -81,6 +94,15 @@ pub struct Matcher {
     /// Some pattern starts with a non-word character, so it can start anywhere: the word-start
     /// prefilter cannot be used and every position is tried.
     scan_everywhere: bool,
+}
+
+/// A pattern in [`Matcher::by_leading_word`].
+#[derive(Debug, Clone, Copy)]
+struct StartPattern {
+    id: u32,
+    /// The first (up to) 8 bytes, little-endian, and the mask of those bytes.
+    prefix: u64,
+    mask: u64,
 }
 
 /// A raw match before ambiguity resolution.
@@ -115,13 +137,28 @@ impl Matcher {
                 scan_everywhere = true;
             }
         }
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Both)
-            .build(&patterns)
-            .map_err(|e| Error::Invalid(format!("cannot build the alias automaton: {e}")))?;
+        let mut by_leading_word: FxHashMap<u64, Vec<StartPattern>> = FxHashMap::default();
+        for (id, p) in patterns.iter().enumerate() {
+            let (_, hash) = leading_word(p, 0);
+            let head = &p.as_bytes()[..p.len().min(8)];
+            by_leading_word.entry(hash).or_default().push(StartPattern {
+                id: id as u32,
+                prefix: load_le(head),
+                mask: load_le(&[0xFF; 8][..head.len()]),
+            });
+        }
+        for list in by_leading_word.values_mut() {
+            list.sort_by_key(|sp| std::cmp::Reverse(patterns[sp.id as usize].len()));
+        }
+        let automaton = std::sync::OnceLock::new();
+        if scan_everywhere {
+            // Every text takes the full scan: build now, so an error is reported at load.
+            let _ = automaton.set(Some(build_automaton(&patterns)?));
+        }
         Ok(Matcher {
-            ac,
+            patterns,
+            by_leading_word,
+            automaton,
             claims,
             cues,
             starts,
@@ -129,7 +166,14 @@ impl Matcher {
         })
     }
 
-    /// Number of distinct alias patterns in the automaton.
+    /// The automaton over all patterns, built on first use (`None` if it cannot be built).
+    fn automaton(&self) -> Option<&AhoCorasick> {
+        self.automaton
+            .get_or_init(|| build_automaton(&self.patterns).ok())
+            .as_ref()
+    }
+
+    /// Number of distinct alias patterns.
     pub fn pattern_count(&self) -> usize {
         self.claims.len()
     }
@@ -172,8 +216,11 @@ impl Matcher {
         // ("China\u{AD}s") those can differ from the original's, so such (rare) texts take
         // the full scan.
         if self.scan_everywhere || f.vanished {
-            walk_words(&f.text, |i, end, hash| on_word(f, i, end, hash));
-            return self.candidates_everywhere(text, f);
+            // (Should the automaton fail to build, such a text takes the word-start walk.)
+            if let Some(ac) = self.automaton() {
+                walk_words(&f.text, |i, end, hash| on_word(f, i, end, hash));
+                return self.candidates_everywhere(ac, text, f);
+            }
         }
         self.candidates_prefiltered(text, f, on_word)
     }
@@ -184,21 +231,21 @@ impl Matcher {
         f: &Folded,
         on_word: &mut impl FnMut(&Folded, usize, usize, u64),
     ) -> Vec<Candidate> {
-        // Word-start prefilter: visit each run of word characters once and run the anchored
-        // automaton only where an alias can be accepted. Every pattern starts with a word
+        // Word-start prefilter: visit each run of word characters once and look up aliases
+        // only where one can be accepted. Every pattern starts with a word
         // character, so a match anywhere but a word start fails the left boundary check.
         // At a word start the text's word must equal the alias's leading word, and when the
         // alias goes on, the two bytes after that word must equal the alias's next two
         // ("the g" for "the gambia"). Most words of news text start no alias, and common
         // words that open many ("the", "new", "south") are mostly followed by the wrong
-        // bytes, so the automaton runs at few places; the result is that of a full scan.
+        // bytes, so few places are looked up; the result is that of a full scan.
         let hay = f.text.as_bytes();
         let mut out = Vec::new();
         let mut pos = 0;
         walk_words(&f.text, |i, end, hash| {
             on_word(f, i, end, hash);
             if i >= pos && self.starts.may_start(hay, end, hash) {
-                if let Some((match_end, cand)) = self.longest_at(text, f, i) {
+                if let Some((match_end, cand)) = self.longest_at_word(text, f, i, hash) {
                     out.push(cand);
                     pos = match_end;
                 }
@@ -207,13 +254,41 @@ impl Matcher {
         out
     }
 
-    /// The longest alias starting at folded offset `start` that passes [`Self::check`],
-    /// trying shorter ones when the longest fails.
-    fn longest_at(&self, text: &str, f: &Folded, start: usize) -> Option<(usize, Candidate)> {
+    /// The longest alias starting at word start `start` (folded offset; `hash` is its
+    /// leading word's) that passes [`Self::check`], trying shorter ones when the longest
+    /// fails.
+    fn longest_at_word(
+        &self,
+        text: &str,
+        f: &Folded,
+        start: usize,
+        hash: u64,
+    ) -> Option<(usize, Candidate)> {
+        let list = self.by_leading_word.get(&hash)?;
         let hay = f.text.as_bytes();
-        let mut cand = self
-            .ac
-            .find(Input::new(hay).range(start..).anchored(Anchored::Yes));
+        let here = load_le(&hay[start..(start + 8).min(hay.len())]);
+        list.iter()
+            .filter(|sp| {
+                here & sp.mask == sp.prefix
+                    && hay[start..].starts_with(self.patterns[sp.id as usize].as_bytes())
+            })
+            .find_map(|sp| {
+                let end = start + self.patterns[sp.id as usize].len();
+                let ok = self.check(text, f, sp.id as usize, start, end)?;
+                Some((end, ok))
+            })
+    }
+
+    /// [`Self::longest_at_word`] at any position, with the automaton.
+    fn longest_at(
+        &self,
+        ac: &AhoCorasick,
+        text: &str,
+        f: &Folded,
+        start: usize,
+    ) -> Option<(usize, Candidate)> {
+        let hay = f.text.as_bytes();
+        let mut cand = ac.find(Input::new(hay).range(start..).anchored(Anchored::Yes));
         while let Some(c) = cand {
             if let Some(ok) = self.check(text, f, c.pattern().as_usize(), c.start(), c.end()) {
                 return Some((c.end(), ok));
@@ -222,7 +297,7 @@ impl Matcher {
             if c.end() <= c.start() + 1 {
                 break;
             }
-            cand = self.ac.find(
+            cand = ac.find(
                 Input::new(hay)
                     .range(c.start()..c.end() - 1)
                     .anchored(Anchored::Yes),
@@ -233,15 +308,15 @@ impl Matcher {
 
     /// Unanchored scan trying every position: used when some alias starts with a non-word
     /// character, which the word-start prefilter would miss.
-    fn candidates_everywhere(&self, text: &str, f: &Folded) -> Vec<Candidate> {
+    fn candidates_everywhere(&self, ac: &AhoCorasick, text: &str, f: &Folded) -> Vec<Candidate> {
         let hay = f.text.as_bytes();
         let mut out = Vec::new();
         let mut pos = 0;
         while pos < hay.len() {
-            let Some(m) = self.ac.find(Input::new(hay).range(pos..)) else {
+            let Some(m) = ac.find(Input::new(hay).range(pos..)) else {
                 break;
             };
-            match self.longest_at(text, f, m.start()) {
+            match self.longest_at(ac, text, f, m.start()) {
                 Some((end, cand)) => {
                     out.push(cand);
                     pos = end;
@@ -454,6 +529,16 @@ pub static COMMON_WORDS: std::sync::LazyLock<FxHashSet<String>> = std::sync::Laz
 /// Is the span `start..end` next to a capitalised word that no other match covers, as a
 /// surname after a first name ("Michael Jordan") or a first name before a surname ("Kaan
 /// Yilmaz")? A capitalised word that starts a sentence does not count.
+/// The leftmost-longest automaton over the folded patterns, for unanchored and anchored
+/// searches anywhere in a text.
+fn build_automaton(patterns: &[String]) -> Result<AhoCorasick> {
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostLongest)
+        .start_kind(StartKind::Both)
+        .build(patterns)
+        .map_err(|e| Error::Invalid(format!("cannot build the alias automaton: {e}")))
+}
+
 /// Call `visit(start, end, hash)` for every word start of `s`, with [`leading_word`]'s
 /// length and hash of the word there.
 #[inline]
@@ -941,7 +1026,7 @@ mod prefilter_tests {
                 .map(|c| (c.start, c.end, c.claims))
                 .collect();
             let full: Vec<(usize, usize, Vec<u32>)> = m
-                .candidates_everywhere(t, &f)
+                .candidates_everywhere(m.automaton().unwrap(), t, &f)
                 .into_iter()
                 .map(|c| (c.start, c.end, c.claims))
                 .collect();
@@ -955,7 +1040,10 @@ mod prefilter_tests {
         assert!(f.vanished);
         let spans = |c: Vec<Candidate>| c.into_iter().map(|c| (c.start, c.end)).collect::<Vec<_>>();
         let found = spans(m.candidates(t, &f, &mut |_, _, _, _| {}));
-        assert_eq!(found, spans(m.candidates_everywhere(t, &f)));
+        assert_eq!(
+            found,
+            spans(m.candidates_everywhere(m.automaton().unwrap(), t, &f))
+        );
         assert_eq!(found.len(), 2);
     }
 
