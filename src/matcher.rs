@@ -547,14 +547,17 @@ fn walk_words(s: &str, mut visit: impl FnMut(usize, usize, u64)) {
     let mut i = 0;
     while i < hay.len() {
         let b = hay[i];
-        if b < 0x80 && !is_ascii_word_byte(b) {
-            i += 1;
-            continue;
-        }
-        let (word, len) = char_at(s, i);
-        if !word {
-            i += len;
-            continue;
+        if b < 0x80 {
+            if !is_ascii_word_byte(b) {
+                i += 1;
+                continue;
+            }
+        } else {
+            let (word, len) = char_at(s, i);
+            if !word {
+                i += len;
+                continue;
+            }
         }
         let (lead, hash) = leading_word(s, i);
         visit(i, i + lead, hash);

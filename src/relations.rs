@@ -334,12 +334,18 @@ impl ReferenceSpotter {
     }
 
     /// Check the word start at folded offset `start` (its leading word ends at `end`).
-    #[inline]
+    /// Called for every word of a text: the filter test is inlined into the caller's loop,
+    /// the rest is not.
+    #[inline(always)]
     pub fn spot(&self, f: &Folded, start: usize, end: usize, hash: u64, out: &mut Vec<Spot>) {
-        let hay = f.text.as_bytes();
-        if !self.starts.may_start(hay, end, hash) {
-            return;
+        if self.starts.may_start(f.text.as_bytes(), end, hash) {
+            self.spot_phrases(f, start, hash, out);
         }
+    }
+
+    #[inline(never)]
+    fn spot_phrases(&self, f: &Folded, start: usize, hash: u64, out: &mut Vec<Spot>) {
+        let hay = f.text.as_bytes();
         let Some(list) = self.phrases.get(&hash) else {
             return;
         };
