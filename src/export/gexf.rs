@@ -4,7 +4,9 @@
 
 use std::fmt::Write;
 
-use super::{edge_decor, evidence_string, join, node_size, type_rgb, xml_escape, Decoration};
+use super::{
+    edge_decor, join, node_size, type_rgb, write_evidence, xml_escape, xml_escape_into, Decoration,
+};
 use crate::graph::KnowledgeGraph;
 
 const NODE_ATTRS: &[(&str, &str)] = &[
@@ -146,7 +148,9 @@ pub fn render(g: &KnowledgeGraph, decor: Option<&Decoration>) -> String {
             if e.inferred { "true" } else { "false" },
         );
         attvalue(&mut out, "evidence_count", &e.evidence.len().to_string());
-        attvalue(&mut out, "evidence", &evidence_string(e));
+        out.push_str("          <attvalue for=\"evidence\" value=\"");
+        write_evidence(&mut out, e, xml_escape_into);
+        out.push_str("\"/>\n");
         if let (Some(d), Some(ed)) = (decor, ed) {
             for ((name, _), v) in d.edge_keys.iter().zip(&ed.values) {
                 if !v.is_empty() {
@@ -194,9 +198,9 @@ fn attributes(out: &mut String, class: &str, attrs: &[(String, String)]) {
 }
 
 fn attvalue(out: &mut String, key: &str, value: &str) {
-    let _ = writeln!(
-        out,
-        "          <attvalue for=\"{key}\" value=\"{}\"/>",
-        xml_escape(value)
-    );
+    out.push_str("          <attvalue for=\"");
+    out.push_str(key);
+    out.push_str("\" value=\"");
+    xml_escape_into(out, value);
+    out.push_str("\"/>\n");
 }

@@ -7,8 +7,8 @@
 use std::fmt::Write;
 
 use super::{
-    edge_decor, evidence_string, hex, join, node_size, type_rgb, xml_escape, Decoration,
-    ExportOptions,
+    edge_decor, hex, join, node_size, type_rgb, write_evidence, xml_escape, xml_escape_into,
+    Decoration, ExportOptions,
 };
 use crate::graph::KnowledgeGraph;
 
@@ -125,7 +125,9 @@ pub fn render(g: &KnowledgeGraph, opts: &ExportOptions, decor: Option<&Decoratio
             if e.inferred { "true" } else { "false" },
         );
         data(&mut out, "evidence_count", &e.evidence.len().to_string());
-        data(&mut out, "evidence", &evidence_string(e));
+        out.push_str("      <data key=\"evidence\">");
+        write_evidence(&mut out, e, xml_escape_into);
+        out.push_str("</data>\n");
         if let (Some(d), Some(ed)) = (decor, edge_decor(decor, e)) {
             for ((name, _), v) in d.edge_keys.iter().zip(&ed.values) {
                 if !v.is_empty() {
@@ -140,9 +142,9 @@ pub fn render(g: &KnowledgeGraph, opts: &ExportOptions, decor: Option<&Decoratio
 }
 
 fn data(out: &mut String, key: &str, value: &str) {
-    let _ = writeln!(
-        out,
-        "      <data key=\"{key}\">{}</data>",
-        xml_escape(value)
-    );
+    out.push_str("      <data key=\"");
+    out.push_str(key);
+    out.push_str("\">");
+    xml_escape_into(out, value);
+    out.push_str("</data>\n");
 }

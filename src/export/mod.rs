@@ -170,7 +170,34 @@ pub(crate) fn xml_clean(c: char) -> bool {
 /// Escape for XML text and attribute values.
 pub(crate) fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars().filter(|&c| xml_clean(c)) {
+    xml_escape_into(&mut out, s);
+    out
+}
+
+/// [`xml_escape`] appended to `out`. Runs of characters that need nothing are copied whole
+/// (most of an export is evidence lists, which need nothing).
+pub(crate) fn xml_escape_into(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let plain = match b {
+            b'&' | b'<' | b'>' | b'"' | b'\'' => false,
+            0x80.. => {
+                // Only U+FFFE and U+FFFF (EF BF BE, EF BF BF) are not allowed beyond ASCII.
+                !(b == 0xEF
+                    && bytes.get(i + 1) == Some(&0xBF)
+                    && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)))
+            }
+            _ => b >= 0x20,
+        };
+        if plain {
+            i += 1;
+            continue;
+        }
+        out.push_str(&s[run..i]);
+        let c = s[i..].chars().next().expect("char boundary");
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -180,10 +207,13 @@ pub(crate) fn xml_escape(s: &str) -> String {
             '\n' => out.push_str("&#10;"),
             '\r' => out.push_str("&#13;"),
             '\t' => out.push_str("&#9;"),
-            _ => out.push(c),
+            c if xml_clean(c) => out.push(c),
+            _ => {} // not allowed in XML: dropped
         }
+        i += c.len_utf8();
+        run = i;
     }
-    out
+    out.push_str(&s[run..]);
 }
 
 /// Colour per entity type (matplotlib tab10), as (r, g, b).
@@ -207,13 +237,17 @@ pub(crate) fn node_size(mentions: u64) -> f64 {
     (s * 100.0).round() / 100.0
 }
 
-/// Evidence as one string: `doc#sentence@start-end` joined with `; `.
-pub(crate) fn evidence_string(e: &Edge) -> String {
-    e.evidence
-        .iter()
-        .map(|v| format!("{}#{}@{}-{}", v.doc, v.sentence, v.start, v.end))
-        .collect::<Vec<_>>()
-        .join("; ")
+/// The evidence list of `e` as one string, `doc#sentence@start-end` joined with `; `, each
+/// document id written by `doc` (escaped or not), without building a string per entry.
+pub(crate) fn write_evidence(out: &mut String, e: &Edge, mut doc: impl FnMut(&mut String, &str)) {
+    use std::fmt::Write;
+    for (k, v) in e.evidence.iter().enumerate() {
+        if k > 0 {
+            out.push_str("; ");
+        }
+        doc(out, &v.doc);
+        let _ = write!(out, "#{}@{}-{}", v.sentence, v.start, v.end);
+    }
 }
 
 pub(crate) fn join<T: ToString>(v: &[T]) -> String {
@@ -226,6 +260,38 @@ pub(crate) fn join<T: ToString>(v: &[T]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The run-copying escape equals escaping character by character.
+    #[test]
+    fn escape_runs_equal_character_escapes() {
+        let slow = |s: &str| -> String {
+            let mut out = String::new();
+            for c in s.chars().filter(|&c| xml_clean(c)) {
+                match c {
+                    '&' => out.push_str("&amp;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    '"' => out.push_str("&quot;"),
+                    '\'' => out.push_str("&apos;"),
+                    '\n' => out.push_str("&#10;"),
+                    '\r' => out.push_str("&#13;"),
+                    '\t' => out.push_str("&#9;"),
+                    _ => out.push(c),
+                }
+            }
+            out
+        };
+        for s in [
+            "",
+            "plain",
+            "a&b<c>d\"e'f\ng\rh\ti",
+            "\u{1}\u{8}\u{B}\u{C}\u{1F}x\u{7F}\u{80}\u{9F}",
+            "Türkiye’s \u{FFFE}\u{FFFF}\u{FFFD}\u{EFBF} 中国 &&",
+            "doc.txt#3@10-20; doc2.txt#4@1-2",
+        ] {
+            assert_eq!(xml_escape(s), slow(s), "{s:?}");
+        }
+    }
 
     #[test]
     fn escapes_and_strips_illegal_characters() {
