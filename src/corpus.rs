@@ -174,7 +174,9 @@ fn decode(name: &str, bytes: Vec<u8>, items: &mut Vec<Item>) -> Option<String> {
         }
     };
     let mut line_no = 0;
-    for line in text.split('\n') {
+    // (A text no longer than the limit has no line longer than it.)
+    let lines = (text.len() > LONG_LINE_BYTES).then(|| text.split('\n'));
+    for line in lines.into_iter().flatten() {
         line_no += 1;
         if line.len() > LONG_LINE_BYTES {
             items.push(Item::Warning(format!(
