@@ -201,8 +201,11 @@ impl Pipeline {
             || Ok::<_, Error>((rules(&gazetteer)?, Boilerplate::embedded()?)),
         );
         let (rules, boilerplate) = rest?;
+        let mut matcher = matcher?;
+        // The reference spotter reads words in the matcher's walk.
+        matcher.also_visit(rules.spotter.phrases());
         Ok(Pipeline {
-            matcher: matcher?,
+            matcher,
             gazetteer,
             boilerplate,
             rules,

@@ -333,6 +333,11 @@ impl ReferenceSpotter {
         Ok(s)
     }
 
+    /// The phrases spotted (folded).
+    pub fn phrases(&self) -> impl Iterator<Item = &str> {
+        self.phrases.values().flatten().map(|p| p.text.as_str())
+    }
+
     /// Check the word start at folded offset `start` (its leading word ends at `end`).
     /// Called for every word of a text: the filter test is inlined into the caller's loop,
     /// the rest is not.
