@@ -42,7 +42,7 @@ impl Document {
 /// file is read or on the thread count. Each part is analysed alone: a reference ("it")
 /// does not reach back across a cut, and a conditional alias needs its evidence in the
 /// same part. Documents up to twice this size are read whole, as before.
-pub const PART_BYTES: usize = 8 << 20;
+pub const PART_BYTES: usize = 2 << 20;
 
 /// Lines longer than this get a warning (they are still processed).
 pub const LONG_LINE_BYTES: usize = 1 << 20;
@@ -235,8 +235,9 @@ fn read_text(
         } else {
             buf.len()
         };
-        let rest = buf.split_off(cut);
-        let part = std::mem::replace(&mut buf, rest);
+        // The part gets a buffer of its own size; the read buffer (twice that) is kept.
+        let part = buf[..cut].to_vec();
+        buf.drain(..cut);
         let text = match String::from_utf8(part) {
             Ok(t) => t,
             Err(e) => {
