@@ -596,7 +596,7 @@ fn neighbors_cmd(a: NeighborsArgs) -> Result<ExitCode> {
         )?;
         if a.evidence {
             for ev in &r.evidence {
-                match &ev.text {
+                match ev.text() {
                     Some(t) => writeln!(out, "      {}#{}: {}", ev.doc, ev.sentence, t)?,
                     None => writeln!(
                         out,

@@ -508,14 +508,13 @@ impl Pipeline {
             for m in &s.mentions {
                 graph.count_mention(g.entity(m.entity), doc_no, first, distinct_doc);
             }
-            let evidence = |with_text: bool| Evidence {
-                doc: doc_id.clone(),
-                sentence: sentence_base + s.index,
-                start: a.offset + s.span.start,
-                end: a.offset + s.span.end,
-                text: with_text.then(|| a.text[s.span.start..s.span.end].to_string()),
-                rule: None,
-                resolved: None,
+            let evidence = || {
+                Evidence::new(
+                    doc_id.clone(),
+                    sentence_base + s.index,
+                    a.offset + s.span.start,
+                    a.offset + s.span.end,
+                )
             };
             if mode != RelationMode::Typed {
                 entities.clear();
@@ -530,7 +529,7 @@ impl Pipeline {
                             g.entity(y),
                             true,
                             first,
-                            evidence(false),
+                            evidence(),
                             EdgeFacts::default(),
                         );
                     }
@@ -539,9 +538,11 @@ impl Pipeline {
             if mode != RelationMode::Cooccurrence {
                 for r in &s.relations {
                     let rule = self.rules.relation(r.relation);
-                    let mut ev = evidence(true);
-                    ev.rule = Some(r.rule.clone());
-                    ev.resolved = r.resolved.clone();
+                    let ev = evidence().with_detail(
+                        Some(a.text[s.span.start..s.span.end].to_string()),
+                        Some(r.rule.clone()),
+                        r.resolved.clone(),
+                    );
                     graph.add_edge(
                         g.entity(r.source),
                         &rule.name,
@@ -666,7 +667,7 @@ mod tests {
                 assert_eq!(&*ev.doc, "big.txt");
                 let sentence = &text[ev.start..ev.end];
                 assert!(sentence.ends_with('.'), "{sentence:?}");
-                if let Some(t) = &ev.text {
+                if let Some(t) = ev.text() {
                     assert_eq!(t, sentence);
                 }
                 last_sentence = last_sentence.max(ev.sentence);
