@@ -198,22 +198,27 @@ pub(crate) fn xml_escape_into(out: &mut String, s: &str) {
         }
         out.push_str(&s[run..i]);
         let c = s[i..].chars().next().expect("char boundary");
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            c if xml_clean(c) => out.push(c),
-            _ => {} // not allowed in XML: dropped
-        }
+        push_escaped(out, c);
         i += c.len_utf8();
         run = i;
     }
     out.push_str(&s[run..]);
+}
+
+/// One character as XML text: escaped, or dropped when XML does not allow it.
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        '\'' => out.push_str("&apos;"),
+        '\n' => out.push_str("&#10;"),
+        '\r' => out.push_str("&#13;"),
+        '\t' => out.push_str("&#9;"),
+        c if xml_clean(c) => out.push(c),
+        _ => {}
+    }
 }
 
 /// Colour per entity type (matplotlib tab10), as (r, g, b).
@@ -261,23 +266,13 @@ pub(crate) fn join<T: ToString>(v: &[T]) -> String {
 mod tests {
     use super::*;
 
-    /// The run-copying escape equals escaping character by character.
+    /// The run-copying escape equals escaping every character.
     #[test]
     fn escape_runs_equal_character_escapes() {
         let slow = |s: &str| -> String {
             let mut out = String::new();
-            for c in s.chars().filter(|&c| xml_clean(c)) {
-                match c {
-                    '&' => out.push_str("&amp;"),
-                    '<' => out.push_str("&lt;"),
-                    '>' => out.push_str("&gt;"),
-                    '"' => out.push_str("&quot;"),
-                    '\'' => out.push_str("&apos;"),
-                    '\n' => out.push_str("&#10;"),
-                    '\r' => out.push_str("&#13;"),
-                    '\t' => out.push_str("&#9;"),
-                    _ => out.push(c),
-                }
+            for c in s.chars() {
+                push_escaped(&mut out, c);
             }
             out
         };
