@@ -173,8 +173,10 @@ impl Pipeline {
                 "no gazetteer: --no-default-gazetteer needs at least one --gazetteer DIR".into(),
             ));
         }
-        let gazetteer = Gazetteer::from_sources(&files)?;
-        Self::assemble(gazetteer, |g| {
+        // The boilerplate rules do not need the gazetteer: they compile while it loads.
+        let (gazetteer, boilerplate) =
+            rayon::join(|| Gazetteer::from_sources(&files), Boilerplate::embedded);
+        Self::assemble(gazetteer?, boilerplate?, |g| {
             let mut rules = RelationRules::embedded(g)?;
             for d in &config.dirs {
                 let p = d.join("relations.toml");
@@ -188,20 +190,20 @@ impl Pipeline {
     }
 
     pub fn new(gazetteer: Gazetteer, rules: RelationRules) -> Result<Self> {
-        Self::assemble(gazetteer, |_| Ok(rules))
+        Self::assemble(gazetteer, Boilerplate::embedded()?, |_| Ok(rules))
     }
 
-    /// The alias automaton builds alongside the rules and the boilerplate filter.
+    /// The alias index builds alongside the rules.
     fn assemble(
         gazetteer: Gazetteer,
+        boilerplate: Boilerplate,
         rules: impl FnOnce(&Gazetteer) -> Result<RelationRules> + Send,
     ) -> Result<Self> {
-        let (matcher, rest) = rayon::join(
+        let (matcher, rules) = rayon::join(
             || Matcher::new(&gazetteer, CapitalCues::embedded()?),
-            || Ok::<_, Error>((rules(&gazetteer)?, Boilerplate::embedded()?)),
+            || rules(&gazetteer),
         );
-        let (rules, boilerplate) = rest?;
-        let mut matcher = matcher?;
+        let (rules, mut matcher) = (rules?, matcher?);
         // The reference spotter reads words in the matcher's walk.
         matcher.also_visit(rules.spotter.phrases());
         Ok(Pipeline {
