@@ -397,6 +397,10 @@ fn extract(a: ExtractArgs) -> Result<ExitCode> {
             secs
         );
     }
+    // The process ends here: freeing the graph and the pipeline piece by piece would only
+    // delay the exit (the system takes the memory back at once).
+    std::mem::forget(graph);
+    std::mem::forget(pipeline);
     Ok(ExitCode::SUCCESS)
 }
 
