@@ -258,8 +258,8 @@ impl Matcher {
         on_word: &mut impl FnMut(&Folded, usize, usize, u64),
     ) -> Vec<Candidate> {
         // Word-start prefilter: visit each run of word characters once and look up aliases
-        // only where one can be accepted. Every pattern starts with a word
-        // character, so a match anywhere but a word start fails the left boundary check.
+        // only where one can be accepted. Every pattern starts with a word character, so a
+        // match anywhere but a word start fails the left boundary check.
         // At a word start the text's word must equal the alias's leading word, and when the
         // alias goes on, the two bytes after that word must equal the alias's next two
         // ("the g" for "the gambia"). Most words of news text start no alias, and common
