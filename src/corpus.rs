@@ -311,14 +311,6 @@ struct JsonlDoc {
     id: Option<serde_json::Value>,
 }
 
-/// Read one source into documents and warnings. JSONL is read line by line.
-pub fn read_source(src: &Source, items: &mut Vec<Item>) -> Result<()> {
-    for_each_item(src, &mut |item| {
-        items.push(item);
-        Ok(())
-    })
-}
-
 /// Stream the documents and warnings of one source to `each`, in order. A JSONL file is
 /// read line by line, so it is never held whole.
 pub fn for_each_item(src: &Source, each: &mut dyn FnMut(Item) -> Result<()>) -> Result<()> {
