@@ -26,6 +26,17 @@ const EDGE_ATTRS: &[(&str, &str)] = &[
 ];
 
 pub fn render(g: &KnowledgeGraph, decor: Option<&Decoration>) -> String {
+    render_into(g, decor, &mut |_| Ok(()))
+        .unwrap_or_else(|_| unreachable!("rendering to memory does no I/O"))
+}
+
+/// [`render`], handing the text built so far to `flush` after each node and edge (which
+/// may write it out and clear it); returns what is left.
+pub(crate) fn render_into(
+    g: &KnowledgeGraph,
+    decor: Option<&Decoration>,
+    flush: &mut dyn FnMut(&mut String) -> std::io::Result<()>,
+) -> std::io::Result<String> {
     let mut out = String::with_capacity(1 << 16);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str("<gexf xmlns=\"http://gexf.net/1.3\" xmlns:viz=\"http://gexf.net/1.3/viz\" version=\"1.3\">\n");
@@ -107,6 +118,7 @@ pub fn render(g: &KnowledgeGraph, decor: Option<&Decoration>) -> String {
             node_size(n.mentions)
         );
         out.push_str("      </node>\n");
+        flush(&mut out)?;
     }
     out.push_str("    </nodes>\n    <edges>\n");
     for (i, e) in edges.into_iter().enumerate() {
@@ -166,9 +178,10 @@ pub fn render(g: &KnowledgeGraph, decor: Option<&Decoration>) -> String {
             );
         }
         out.push_str("      </edge>\n");
+        flush(&mut out)?;
     }
     out.push_str("    </edges>\n  </graph>\n</gexf>\n");
-    out
+    Ok(out)
 }
 
 /// `start`/`end` attributes, written only in a dynamic graph.

@@ -35,6 +35,18 @@ const EDGE_KEYS: &[(&str, &str, &str)] = &[
 ];
 
 pub fn render(g: &KnowledgeGraph, opts: &ExportOptions, decor: Option<&Decoration>) -> String {
+    render_into(g, opts, decor, &mut |_| Ok(()))
+        .unwrap_or_else(|_| unreachable!("rendering to memory does no I/O"))
+}
+
+/// [`render`], handing the text built so far to `flush` after each node and edge (which
+/// may write it out and clear it); returns what is left.
+pub(crate) fn render_into(
+    g: &KnowledgeGraph,
+    opts: &ExportOptions,
+    decor: Option<&Decoration>,
+    flush: &mut dyn FnMut(&mut String) -> std::io::Result<()>,
+) -> std::io::Result<String> {
     let mut out = String::with_capacity(1 << 16);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n");
@@ -88,6 +100,7 @@ pub fn render(g: &KnowledgeGraph, opts: &ExportOptions, decor: Option<&Decoratio
             }
         }
         out.push_str("    </node>\n");
+        flush(&mut out)?;
     }
     for (i, e) in g.sorted_edges().into_iter().enumerate() {
         let directed = if e.symmetric && !opts.graphml_directed_only {
@@ -136,9 +149,10 @@ pub fn render(g: &KnowledgeGraph, opts: &ExportOptions, decor: Option<&Decoratio
             }
         }
         out.push_str("    </edge>\n");
+        flush(&mut out)?;
     }
     out.push_str("  </graph>\n</graphml>\n");
-    out
+    Ok(out)
 }
 
 fn data(out: &mut String, key: &str, value: &str) {
