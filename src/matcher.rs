@@ -75,14 +75,12 @@ impl CapitalCues {
 /// The compiled matcher for one gazetteer.
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    /// Folded alias texts (distinct), indexed by pattern number.
-    patterns: Vec<String>,
-    /// Pattern numbers by the hash of their leading word ([`leading_word`]), longest
-    /// first, with their first 8 bytes: the lookup at a word start. Only a pattern whose
-    /// leading word is the text's word there can pass the boundary checks, so this finds
-    /// what an anchored automaton search would, and builds in a fraction of its time (the
-    /// automaton's failure transitions were a third of start-up).
-    by_leading_word: FxHashMap<u64, Vec<StartPattern>>,
+    /// Folded alias texts (distinct), indexed by pattern number, and found by their leading
+    /// word: only a pattern whose leading word is the text's word at a word start can pass
+    /// the boundary checks, so the index finds what an anchored automaton search would,
+    /// and builds in a fraction of its time (the automaton's failure transitions were a
+    /// third of start-up).
+    patterns: PhraseIndex,
     /// The automaton over all patterns, for texts the word-start walk cannot serve (see
     /// [`Matcher::candidates`]); built on first need, or at once when every text needs it.
     automaton: std::sync::OnceLock<Option<AhoCorasick>>,
@@ -100,15 +98,6 @@ pub struct Matcher {
     /// Some pattern starts with a non-word character, so it can start anywhere: the word-start
     /// prefilter cannot be used and every position is tried.
     scan_everywhere: bool,
-}
-
-/// A pattern in [`Matcher::by_leading_word`].
-#[derive(Debug, Clone, Copy)]
-struct StartPattern {
-    id: u32,
-    /// The first (up to) 8 bytes, little-endian, and the mask of those bytes.
-    prefix: u64,
-    mask: u64,
 }
 
 /// A raw match before ambiguity resolution.
@@ -143,27 +132,13 @@ impl Matcher {
                 scan_everywhere = true;
             }
         }
-        let mut by_leading_word: FxHashMap<u64, Vec<StartPattern>> = FxHashMap::default();
-        for (id, p) in patterns.iter().enumerate() {
-            let (_, hash) = leading_word(p, 0);
-            let head = &p.as_bytes()[..p.len().min(8)];
-            by_leading_word.entry(hash).or_default().push(StartPattern {
-                id: id as u32,
-                prefix: load_le(head),
-                mask: load_le(&[0xFF; 8][..head.len()]),
-            });
-        }
-        for list in by_leading_word.values_mut() {
-            list.sort_by_key(|sp| std::cmp::Reverse(patterns[sp.id as usize].len()));
-        }
         let automaton = std::sync::OnceLock::new();
         if scan_everywhere {
             // Every text takes the full scan: build now, so an error is reported at load.
-            let _ = automaton.set(Some(build_automaton(&patterns)?));
+            let _ = automaton.set(Some(build_automaton(patterns.iter().map(String::as_str))?));
         }
         Ok(Matcher {
-            patterns,
-            by_leading_word,
+            patterns: PhraseIndex::new(patterns),
             automaton,
             claims,
             cues,
@@ -180,7 +155,11 @@ impl Matcher {
         self.visited_phrases
             .extend(phrases.into_iter().map(str::to_string));
         let mut gate = StartFilter::with_capacity(self.patterns.len() + self.visited_phrases.len());
-        for p in self.patterns.iter().chain(&self.visited_phrases) {
+        for p in self
+            .patterns
+            .texts()
+            .chain(self.visited_phrases.iter().map(String::as_str))
+        {
             gate.insert(p);
         }
         self.walk_gate = gate;
@@ -189,7 +168,7 @@ impl Matcher {
     /// The automaton over all patterns, built on first use (`None` if it cannot be built).
     fn automaton(&self) -> Option<&AhoCorasick> {
         self.automaton
-            .get_or_init(|| build_automaton(&self.patterns).ok())
+            .get_or_init(|| build_automaton(self.patterns.texts()).ok())
             .as_ref()
     }
 
@@ -293,17 +272,11 @@ impl Matcher {
         start: usize,
         hash: u64,
     ) -> Option<(usize, Candidate)> {
-        let list = self.by_leading_word.get(&hash)?;
-        let hay = f.text.as_bytes();
-        let here = load_le(&hay[start..(start + 8).min(hay.len())]);
-        list.iter()
-            .filter(|sp| {
-                here & sp.mask == sp.prefix
-                    && hay[start..].starts_with(self.patterns[sp.id as usize].as_bytes())
-            })
-            .find_map(|sp| {
-                let end = start + self.patterns[sp.id as usize].len();
-                let ok = self.check(text, f, sp.id as usize, start, end)?;
+        self.patterns
+            .at(f.text.as_bytes(), start, hash)
+            .find_map(|id| {
+                let end = start + self.patterns.text(id).len();
+                let ok = self.check(text, f, id, start, end)?;
                 Some((end, ok))
             })
     }
@@ -560,7 +533,7 @@ pub static COMMON_WORDS: std::sync::LazyLock<FxHashSet<String>> = std::sync::Laz
 /// Yilmaz")? A capitalised word that starts a sentence does not count.
 /// The leftmost-longest automaton over the folded patterns, for unanchored and anchored
 /// searches anywhere in a text.
-fn build_automaton(patterns: &[String]) -> Result<AhoCorasick> {
+fn build_automaton<'p>(patterns: impl IntoIterator<Item = &'p str>) -> Result<AhoCorasick> {
     AhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostLongest)
         .start_kind(StartKind::Both)
@@ -767,6 +740,93 @@ fn ascii_word_lanes(x: u64) -> (u64, u64) {
     (word & !non_ascii, non_ascii)
 }
 
+/// Folded phrases (aliases, reference words) found at word starts through the hash of
+/// their leading word ([`leading_word`]), each with its first 8 bytes, so that one compare
+/// rejects most candidates ("the two…" at "the coun…") before the byte comparison.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PhraseIndex {
+    texts: Vec<String>,
+    /// Leading-word hash → the phrases starting with that word, longest first (of equal
+    /// length, the later added first).
+    by_leading_word: FxHashMap<u64, Vec<IndexedPhrase>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct IndexedPhrase {
+    id: u32,
+    /// The first (up to) 8 bytes, little-endian, and the mask of those bytes.
+    prefix: u64,
+    mask: u64,
+}
+
+impl PhraseIndex {
+    /// Phrases are numbered in the order given.
+    pub(crate) fn new(texts: Vec<String>) -> Self {
+        let mut by_leading_word: FxHashMap<u64, Vec<IndexedPhrase>> = FxHashMap::default();
+        for (id, p) in texts.iter().enumerate() {
+            let (_, hash) = leading_word(p, 0);
+            let head = &p.as_bytes()[..p.len().min(8)];
+            by_leading_word
+                .entry(hash)
+                .or_default()
+                .push(IndexedPhrase {
+                    id: id as u32,
+                    prefix: load_le(head),
+                    mask: load_le(&[0xFF; 8][..head.len()]),
+                });
+        }
+        for list in by_leading_word.values_mut() {
+            list.sort_by_key(|ip| {
+                (
+                    std::cmp::Reverse(texts[ip.id as usize].len()),
+                    std::cmp::Reverse(ip.id),
+                )
+            });
+        }
+        PhraseIndex {
+            texts,
+            by_leading_word,
+        }
+    }
+
+    pub(crate) fn text(&self, id: usize) -> &str {
+        &self.texts[id]
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    pub(crate) fn texts(&self) -> impl Iterator<Item = &str> + Clone {
+        self.texts.iter().map(String::as_str)
+    }
+
+    /// The phrases at word start `start` of `hay` (whose leading word has hash `hash`),
+    /// longest first.
+    #[inline]
+    pub(crate) fn at<'a>(
+        &'a self,
+        hay: &'a [u8],
+        start: usize,
+        hash: u64,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let list = self
+            .by_leading_word
+            .get(&hash)
+            .map_or(&[][..], Vec::as_slice);
+        let here = match list {
+            [] => 0,
+            _ => load_le(&hay[start..(start + 8).min(hay.len())]),
+        };
+        list.iter()
+            .filter(move |ip| {
+                here & ip.mask == ip.prefix
+                    && hay[start..].starts_with(self.texts[ip.id as usize].as_bytes())
+            })
+            .map(|ip| ip.id as usize)
+    }
+}
+
 /// Which word starts may open a phrase (an alias, a reference word).
 #[derive(Debug, Clone)]
 pub(crate) struct StartFilter {
@@ -774,6 +834,12 @@ pub(crate) struct StartFilter {
     word: FirstWordFilter,
     /// Leading word and the two bytes after it, for longer phrases ("the g", "j-1").
     word_and_next: FirstWordFilter,
+}
+
+impl Default for StartFilter {
+    fn default() -> Self {
+        Self::with_capacity(0)
+    }
 }
 
 impl StartFilter {

@@ -280,62 +280,35 @@ pub struct Spot {
 /// Spots reference phrases at word starts of folded text (see
 /// [`crate::matcher::Matcher::find_visiting_words`]): a bit filter on the leading word
 /// and the next two bytes, then a byte comparison with the few phrases that start so.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ReferenceSpotter {
     starts: crate::matcher::StartFilter,
-    /// Leading-word hash → phrases starting with that word.
-    phrases: rustc_hash::FxHashMap<u64, Vec<SpotPhrase>>,
-}
-
-#[derive(Debug, Clone)]
-struct SpotPhrase {
-    text: String,
-    pair: bool,
-    /// The first (up to) 8 bytes, little-endian, and the mask of those bytes: one compare
-    /// rejects most candidates ("the two…" at "the coun…") before the byte comparison.
-    prefix: u64,
-    mask: u64,
-}
-
-impl Default for ReferenceSpotter {
-    fn default() -> Self {
-        ReferenceSpotter {
-            starts: crate::matcher::StartFilter::with_capacity(0),
-            phrases: Default::default(),
-        }
-    }
+    phrases: crate::matcher::PhraseIndex,
+    /// Per phrase: it names a pair ("the two countries").
+    pair: Vec<bool>,
 }
 
 impl ReferenceSpotter {
     /// `phrases` are folded; each must start with a word character.
     fn new(phrases: &[(String, bool)]) -> std::result::Result<Self, String> {
-        let mut s = ReferenceSpotter {
-            starts: crate::matcher::StartFilter::with_capacity(phrases.len()),
-            ..Default::default()
-        };
-        for (p, pair) in phrases {
-            if !s.starts.insert(p) {
+        let mut starts = crate::matcher::StartFilter::with_capacity(phrases.len());
+        for (p, _) in phrases {
+            if !starts.insert(p) {
                 return Err(format!("reference {p:?} must start with a letter or digit"));
             }
-            let (_, hash) = crate::matcher::leading_word(p, 0);
-            let n = p.len().min(8);
-            s.phrases.entry(hash).or_default().push(SpotPhrase {
-                text: p.clone(),
-                pair: *pair,
-                prefix: crate::matcher::load_le(&p.as_bytes()[..n]),
-                mask: if n == 8 {
-                    u64::MAX
-                } else {
-                    (1u64 << (8 * n)) - 1
-                },
-            });
         }
-        Ok(s)
+        Ok(ReferenceSpotter {
+            starts,
+            phrases: crate::matcher::PhraseIndex::new(
+                phrases.iter().map(|(p, _)| p.clone()).collect(),
+            ),
+            pair: phrases.iter().map(|&(_, pair)| pair).collect(),
+        })
     }
 
     /// The phrases spotted (folded).
     pub fn phrases(&self) -> impl Iterator<Item = &str> {
-        self.phrases.values().flatten().map(|p| p.text.as_str())
+        self.phrases.texts()
     }
 
     /// Check the word start at folded offset `start` (its leading word ends at `end`).
@@ -350,28 +323,18 @@ impl ReferenceSpotter {
 
     #[inline(never)]
     fn spot_phrases(&self, f: &Folded, start: usize, hash: u64, out: &mut Vec<Spot>) {
-        let hay = f.text.as_bytes();
-        let Some(list) = self.phrases.get(&hash) else {
-            return;
-        };
-        let here = crate::matcher::load_le(&hay[start..(start + 8).min(hay.len())]);
-        // Report the longest phrase here ("the country's" over "the country").
-        let found = list
-            .iter()
-            .filter(|p| {
-                here & p.mask == p.prefix
-                    && hay[start..].starts_with(p.text.as_bytes())
-                    && f.text[start + p.text.len()..]
-                        .chars()
-                        .next()
-                        .is_none_or(|c| !is_word_char(c))
-            })
-            .max_by_key(|p| p.text.len());
-        if let Some(p) = found {
+        // The longest phrase here that ends a word ("the country's" over "the country").
+        let found = self.phrases.at(f.text.as_bytes(), start, hash).find(|&id| {
+            f.text[start + self.phrases.text(id).len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !is_word_char(c))
+        });
+        if let Some(id) = found {
             out.push(Spot {
                 start: f.orig(start),
-                end: f.orig(start + p.text.len()),
-                pair: p.pair,
+                end: f.orig(start + self.phrases.text(id).len()),
+                pair: self.pair[id],
             });
         }
     }
