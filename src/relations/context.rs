@@ -1,0 +1,237 @@
+//! The document context: reference words ("it", "the two countries") spotted in the
+//! text, what earlier sentences leave for them (`DocContext`), and how a sentence finds
+//! its subject and resolves a reference.
+
+use super::sentence::PREPOSITIONS;
+use super::sentence::{Arg, SentenceView};
+use super::{Hit, Marker};
+use crate::gazetteer::{EntityIdx, EntityType};
+use crate::text::{is_word_char, Folded};
+
+/// Where a reference word was seen: original byte span, and whether it names a pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spot {
+    pub start: usize,
+    pub end: usize,
+    pub pair: bool,
+}
+
+/// Spots reference phrases at word starts of folded text (see
+/// [`crate::matcher::Matcher::find_visiting_words`]): a bit filter on the leading word
+/// and the next two bytes, then a byte comparison with the few phrases that start so.
+#[derive(Debug, Clone, Default)]
+pub struct ReferenceSpotter {
+    starts: crate::matcher::StartFilter,
+    phrases: crate::matcher::PhraseIndex,
+    /// Per phrase: it names a pair ("the two countries").
+    pair: Vec<bool>,
+}
+
+impl ReferenceSpotter {
+    /// `phrases` are folded; each must start with a word character.
+    pub(super) fn new(phrases: &[(String, bool)]) -> std::result::Result<Self, String> {
+        let mut starts = crate::matcher::StartFilter::with_capacity(phrases.len());
+        for (p, _) in phrases {
+            if !starts.insert(p) {
+                return Err(format!("reference {p:?} must start with a letter or digit"));
+            }
+        }
+        Ok(ReferenceSpotter {
+            starts,
+            phrases: crate::matcher::PhraseIndex::new(
+                phrases.iter().map(|(p, _)| p.clone()).collect(),
+            ),
+            pair: phrases.iter().map(|&(_, pair)| pair).collect(),
+        })
+    }
+
+    /// The phrases spotted (folded).
+    pub fn phrases(&self) -> impl Iterator<Item = &str> {
+        self.phrases.texts()
+    }
+
+    /// Check the word start at folded offset `start` (its leading word ends at `end`).
+    /// Called for every word of a text: the filter test is inlined into the caller's loop,
+    /// the rest is not.
+    #[inline(always)]
+    pub fn spot(&self, f: &Folded, start: usize, end: usize, hash: u64, out: &mut Vec<Spot>) {
+        if self.starts.may_start(f.text.as_bytes(), end, hash) {
+            self.spot_phrases(f, start, hash, out);
+        }
+    }
+
+    #[inline(never)]
+    fn spot_phrases(&self, f: &Folded, start: usize, hash: u64, out: &mut Vec<Spot>) {
+        // The longest phrase here that ends a word ("the country's" over "the country").
+        let found = self.phrases.at(f.text.as_bytes(), start, hash).find(|&id| {
+            f.text[start + self.phrases.text(id).len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !is_word_char(c))
+        });
+        if let Some(id) = found {
+            out.push(Spot {
+                start: f.orig(start),
+                end: f.orig(start + self.phrases.text(id).len()),
+                pair: self.pair[id],
+            });
+        }
+    }
+}
+
+/// What earlier sentences of the document leave for references.
+#[derive(Debug, Clone, Default)]
+pub struct DocContext {
+    /// The actor the previous sentence was about.
+    pub(super) topic: Option<EntityIdx>,
+    /// The last pair of coordinated actors.
+    pub(super) pair: Option<(EntityIdx, EntityIdx)>,
+    /// Actors of the previous sentence, in order.
+    pub(super) prev_actors: Vec<EntityIdx>,
+}
+
+impl DocContext {
+    pub(super) fn advance(&mut self, s: &SentenceView) {
+        if let Some(t) = s.topic {
+            self.topic = Some(t);
+        }
+        if let Some(p) = s.last_pair() {
+            self.pair = Some(p);
+        }
+        let actors: Vec<EntityIdx> = s
+            .ments
+            .iter()
+            .filter(|m| s.is_actor(m.entity))
+            .map(|m| m.entity)
+            .collect();
+        if !actors.is_empty() {
+            self.prev_actors = actors;
+        }
+    }
+}
+
+impl SentenceView<'_> {
+    pub(super) fn last_pair(&self) -> Option<(EntityIdx, EntityIdx)> {
+        self.groups.iter().rev().find_map(|gr| {
+            let actors: Vec<EntityIdx> = gr
+                .members
+                .iter()
+                .map(|&i| self.ments[i].entity)
+                .filter(|&e| self.is_actor(e))
+                .collect();
+            (actors.len() == 2 && actors[0] != actors[1]).then(|| (actors[0], actors[1]))
+        })
+    }
+
+    /// The subject of the cue at `pos`: the nearest group to the left (in the clause, across
+    /// "which") that is not a prepositional object, or a reference word.
+    pub(super) fn subject(
+        &self,
+        pos: usize,
+        types: &[EntityType],
+        ctx: &DocContext,
+    ) -> Option<Arg> {
+        let (cstart, _) = self.clause(pos, false);
+        let group = self
+            .groups
+            .iter()
+            .rev()
+            .filter(|gr| gr.end <= pos && gr.start >= cstart && !gr.modifier)
+            .filter(|gr| !PREPOSITIONS.contains(&gr.prep.as_str()))
+            .find(|gr| !self.members_of(gr, types).is_empty());
+        let reference = self.markers.iter().rev().find(|h| {
+            matches!(h.marker, Marker::RefSingle | Marker::RefPair)
+                && h.end <= pos
+                && h.start >= cstart
+                && !PREPOSITIONS.contains(&self.word_before(h.start).as_str())
+        });
+        match (group, reference) {
+            (Some(gr), Some(r)) if r.start > gr.end => self.resolve(r, types, ctx),
+            (Some(gr), _) => Some(Arg {
+                entities: self.members_of(gr, types),
+                resolved: None,
+                pos: gr.start,
+            }),
+            (None, Some(r)) => self.resolve(r, types, ctx),
+            (None, None) => None,
+        }
+    }
+
+    /// Resolve a reference word to earlier actors.
+    pub(super) fn resolve(&self, r: &Hit, types: &[EntityType], ctx: &DocContext) -> Option<Arg> {
+        let word = &self.folded.text()[r.start..r.end];
+        let wants_org = [
+            "organization",
+            "organisation",
+            "bloc",
+            "alliance",
+            "group",
+            "forum",
+        ]
+        .iter()
+        .any(|w| word.contains(w));
+        let ok = |e: EntityIdx| {
+            let t = self.etype(e);
+            types.contains(&t) && (!wants_org || t == EntityType::Organization)
+        };
+        if r.marker == Marker::RefPair {
+            // The last coordinated pair before the reference, here or in the sentence before.
+            let here = self
+                .groups
+                .iter()
+                .rev()
+                .filter(|gr| gr.end <= r.start)
+                .find_map(|gr| {
+                    let v: Vec<EntityIdx> = self.members_of(gr, types);
+                    (v.len() == 2).then_some(v)
+                });
+            // Otherwise exactly two actors named before it in this sentence.
+            let here = here.or_else(|| {
+                let mut v: Vec<EntityIdx> = Vec::new();
+                for gr in self
+                    .groups
+                    .iter()
+                    .filter(|gr| gr.end <= r.start && !gr.modifier)
+                {
+                    for e in self.members_of(gr, types) {
+                        if !v.contains(&e) {
+                            v.push(e);
+                        }
+                    }
+                }
+                (v.len() == 2).then_some(v)
+            });
+            let pair = here.or_else(|| ctx.pair.map(|(a, b)| vec![a, b]))?;
+            if !pair.iter().all(|&e| ok(e)) {
+                return None;
+            }
+            let names: Vec<&str> = pair
+                .iter()
+                .map(|&e| self.g.entity(e).name.as_str())
+                .collect();
+            return Some(Arg {
+                resolved: Some(format!("{word} -> {}", names.join(" and "))),
+                entities: pair,
+                pos: r.start,
+            });
+        }
+        // A single reference: the subject named earlier in this sentence, else the topic of
+        // the sentence before, else the last fitting actor there.
+        let here = self
+            .groups
+            .iter()
+            .filter(|gr| {
+                gr.end <= r.start && !PREPOSITIONS.contains(&gr.prep.as_str()) && !gr.modifier
+            })
+            .flat_map(|gr| self.members_of(gr, types))
+            .find(|&e| ok(e));
+        let e = here
+            .or(ctx.topic.filter(|&t| ok(t)))
+            .or_else(|| ctx.prev_actors.iter().rev().copied().find(|&e| ok(e)))?;
+        Some(Arg {
+            resolved: Some(format!("{word} -> {}", self.g.entity(e).name)),
+            entities: vec![e],
+            pos: r.start,
+        })
+    }
+}

@@ -1,0 +1,148 @@
+//! Corridors and their routes: "the corridor traverses Azerbaijan", "Gwadar, the focal point
+//! of CPEC", and corridor names that list their route ("Uzbekistan–Afghanistan–Pakistan
+//! railway").
+
+use super::sentence::SentenceView;
+use super::{Cue, DocContext, Hit, ROUTE};
+use crate::gazetteer::{EntityIdx, EntityType, Gazetteer};
+use crate::text::{fold, is_word_char};
+
+/// The folded names of every entity on a corridor's route (see `RelationRules::route_names`).
+/// Built once: looking them up in the whole gazetteer per corridor mention cost 3% of an
+/// extract.
+pub(super) fn route_names(g: &Gazetteer) -> rustc_hash::FxHashMap<EntityIdx, Vec<String>> {
+    let mut names: rustc_hash::FxHashMap<EntityIdx, Vec<String>> = g
+        .entities
+        .iter()
+        .flat_map(|e| e.via.iter().map(|&v| (v, Vec::new())))
+        .collect();
+    for a in &g.aliases {
+        for e in std::iter::once(a.entity).chain(a.place_reading) {
+            if let Some(list) = names.get_mut(&e) {
+                list.push(fold(&a.text));
+            }
+        }
+    }
+    names
+}
+
+impl SentenceView<'_> {
+    /// CORRIDOR <cue> PLACES ("traverses Azerbaijan", "links X to Y").
+    pub(super) fn corridor(&mut self, cue: &Hit, _c: &Cue, rule: String, _ctx: &DocContext) {
+        let r = self.rules.rel;
+        // The corridor: nearest to the left in the clause (a "which" clause keeps it).
+        let (hs, he) = self.clause(cue.start, false);
+        let Some(corr) = self
+            .ments
+            .iter()
+            .rev()
+            .find(|m| {
+                m.end <= cue.start && m.start >= hs && self.etype(m.entity) == EntityType::Corridor
+            })
+            .copied()
+        else {
+            return;
+        };
+        // Another verb of a different clause between corridor and cue ends its reach.
+        let targets: Vec<(usize, EntityIdx)> = self
+            .ments
+            .iter()
+            .filter(|m| m.start >= cue.end && m.end <= he && ROUTE.contains(&self.etype(m.entity)))
+            .map(|m| (m.start, m.entity))
+            .collect();
+        for (pos, t) in targets {
+            if self.negated_between(cue.end, pos) || self.negated_between(corr.end, cue.start) {
+                continue;
+            }
+            self.emit(r.via, corr.entity, t, rule.clone(), None, &[], false, None);
+        }
+    }
+
+    /// PLACE ... <cue> CORRIDOR ("Gwadar, the focal point of CPEC").
+    pub(super) fn corridor_inverse(&mut self, cue: &Hit, _c: &Cue, rule: String, ctx: &DocContext) {
+        let r = self.rules.rel;
+        let (_, seg_end) = self.clause(cue.start, true);
+        let Some(corr) = self
+            .ments
+            .iter()
+            .find(|m| {
+                m.start >= cue.end
+                    && m.end <= seg_end
+                    && self.etype(m.entity) == EntityType::Corridor
+            })
+            .copied()
+        else {
+            return;
+        };
+        let Some(place) = self.subject(cue.start, ROUTE, ctx) else {
+            return;
+        };
+        for &p in &place.entities {
+            self.emit(
+                r.via,
+                corr.entity,
+                p,
+                rule.clone(),
+                None,
+                &[],
+                false,
+                place.resolved.clone(),
+            );
+        }
+    }
+
+    /// Gazetteer knowledge: a corridor whose name lists places of its route runs via them.
+    pub(super) fn corridor_names(&mut self) {
+        // A corridor whose name (as written) names countries or places runs via them:
+        // "Uzbekistan–Afghanistan–Pakistan railway", "Chabahar–Zahedan railway".
+        for i in 0..self.ments.len() {
+            let m = self.ments[i];
+            if self.etype(m.entity) != EntityType::Corridor {
+                continue;
+            }
+            let surface = &self.folded.text()[m.start..m.end];
+            let named: Vec<EntityIdx> = self
+                .g
+                .entity(m.entity)
+                .via
+                .iter()
+                .copied()
+                .filter(|&v| self.named_in(surface, v))
+                .collect();
+            for v in named {
+                self.emit(
+                    self.rules.rel.via,
+                    m.entity,
+                    v,
+                    "corridor name lists its route".into(),
+                    None,
+                    &[],
+                    false,
+                    None,
+                );
+            }
+        }
+    }
+
+    /// Does folded `surface` name entity `e` by one of its aliases (as a whole word)?
+    pub(super) fn named_in(&self, surface: &str, e: EntityIdx) -> bool {
+        let names = self
+            .rules
+            .route_names
+            .get(&e)
+            .map_or(&[][..], Vec::as_slice);
+        names.iter().any(|f| {
+            surface.match_indices(f.as_str()).any(|(i, _)| {
+                let before_ok = surface[..i]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !is_word_char(c));
+                let after_ok = surface[i + f.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !is_word_char(c));
+                before_ok && after_ok
+            })
+        })
+    }
+}
