@@ -40,7 +40,7 @@ fn parse_file(path: &Path, cases: &mut Vec<Case>, errors: &mut Vec<String>) {
     let file = path.file_name().unwrap().to_string_lossy().into_owned();
     let content = std::fs::read_to_string(path).expect("read construction file");
     let mut current: Option<Case> = None;
-    let mut finish = |c: Option<Case>, cases: &mut Vec<Case>, errors: &mut Vec<String>| {
+    let finish = |c: Option<Case>, cases: &mut Vec<Case>, errors: &mut Vec<String>| {
         if let Some(c) = c {
             if c.text.is_empty() || c.expects.is_empty() {
                 errors.push(format!(
