@@ -276,6 +276,48 @@ fn read_text(
     }
 }
 
+/// [`read_text`], after decoding UTF-16 text (told by its byte order mark) to UTF-8 as it
+/// streams; offsets are then in the UTF-8 text. Anything else is read as UTF-8.
+fn read_text_any(
+    mut reader: impl Read,
+    size_hint: Option<u64>,
+    name: &str,
+    id: &str,
+    part_bytes: usize,
+    each: &mut dyn FnMut(Item) -> Result<()>,
+) -> Result<()> {
+    let mut head = [0u8; 2];
+    let mut got = 0;
+    while got < 2 {
+        match reader.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::io(name, e)),
+        }
+    }
+    let reader = (&head[..got]).chain(reader);
+    let utf16 = match head[..got] {
+        [0xFF, 0xFE] => Some(encoding_rs::UTF_16LE),
+        [0xFE, 0xFF] => Some(encoding_rs::UTF_16BE),
+        _ => None,
+    };
+    match utf16 {
+        None => read_text(reader, size_hint, name, id, part_bytes, each),
+        Some(enc) => {
+            each(Item::Warning(format!(
+                "{name}: {} text (byte order mark), decoded to UTF-8; offsets are in the UTF-8 text",
+                enc.name()
+            )))?;
+            let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(enc))
+                .bom_override(true)
+                .build(reader);
+            read_text(decoded, None, name, id, part_bytes, each)
+        }
+    }
+}
+
 /// Where to end a part of a long text (`buf` holds at least `2 * part_bytes` bytes): after
 /// the first blank line past `part_bytes`, else the first line break, else the first ASCII
 /// space; else at a character boundary just before `2 * part_bytes`. Never at 0, never
@@ -328,10 +370,10 @@ pub fn for_each_item_in_parts(
         Source::Text { path, id } => {
             let f = File::open(path).map_err(|e| Error::io(path, e))?;
             let size = f.metadata().ok().map(|m| m.len());
-            read_text(f, size, &path.display().to_string(), id, part_bytes, each)?;
+            read_text_any(f, size, &path.display().to_string(), id, part_bytes, each)?;
         }
         Source::Stdin => {
-            read_text(
+            read_text_any(
                 std::io::stdin().lock(),
                 None,
                 "<stdin>",
@@ -356,12 +398,30 @@ pub fn for_each_item_in_parts(
                     break;
                 }
                 line_no += 1;
-                let line = String::from_utf8_lossy(&buf);
+                // A byte order mark would make the first record invalid JSON.
+                let bytes = match buf.strip_prefix(b"\xEF\xBB\xBF") {
+                    Some(rest) if line_no == 1 => rest,
+                    _ => &buf[..],
+                };
+                let line = String::from_utf8_lossy(bytes);
                 let line = line.trim();
                 if line.is_empty() {
                     continue;
                 }
-                match serde_json::from_str::<JsonlDoc>(line) {
+                let mut parsed = serde_json::from_str::<JsonlDoc>(line);
+                if parsed.is_err() {
+                    // serde_json refuses a lone surrogate escape ("\ud800"), and with it the
+                    // whole document: read it as U+FFFD instead, as invalid UTF-8 is.
+                    if let Some(fixed) = replace_lone_surrogates(line) {
+                        if let Ok(d) = serde_json::from_str::<JsonlDoc>(&fixed) {
+                            each(Item::Warning(format!(
+                                "{name}:{line_no}: lone UTF-16 surrogate escape, read as U+FFFD"
+                            )))?;
+                            parsed = Ok(d);
+                        }
+                    }
+                }
+                match parsed {
                     Ok(d) => {
                         any = true;
                         let doc_id = match d.id {
@@ -398,9 +458,94 @@ pub fn for_each_item_in_parts(
     Ok(())
 }
 
+/// `line` (JSON) with every `\uXXXX` escape of a lone surrogate (one not in a high-low
+/// pair) replaced by `\uFFFD`; `None` when there is none. Other escapes, `\\` included,
+/// are copied as they are.
+fn replace_lone_surrogates(line: &str) -> Option<String> {
+    let b = line.as_bytes();
+    let unit = |i: usize| -> Option<u16> {
+        let hex = b.get(i..i + 6)?;
+        if hex[0] != b'\\' || hex[1] != b'u' {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16).ok()
+    };
+    let is_high = |u: u16| (0xD800..0xDC00).contains(&u);
+    let is_low = |u: u16| (0xDC00..0xE000).contains(&u);
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match unit(i) {
+            Some(u) if is_high(u) && unit(i + 6).is_some_and(is_low) => i += 12,
+            Some(u) if is_high(u) || is_low(u) => {
+                out.push_str(&line[copied..i]);
+                out.push_str("\\uFFFD");
+                i += 6;
+                copied = i;
+            }
+            // Any other escape: skip the backslash and the escaped character.
+            _ => i += 2,
+        }
+    }
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(&line[copied..]);
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lone_surrogates_become_replacement_characters() {
+        let fix = |s: &str| replace_lone_surrogates(s);
+        assert_eq!(
+            fix(r#"{"text":"a\ud800b"}"#).unwrap(),
+            r#"{"text":"a\uFFFDb"}"#
+        );
+        assert_eq!(
+            fix(r#""\udc00\ud83d\ude00""#).unwrap(),
+            r#""\uFFFD\ud83d\ude00""#
+        );
+        assert_eq!(fix(r#""\uD800\u0041""#).unwrap(), r#""\uFFFD\u0041""#);
+        assert_eq!(fix(r#""\ud800""#).unwrap(), r#""\uFFFD""#);
+        // Valid pairs, escaped backslashes and short escapes are left alone.
+        assert_eq!(fix(r#""\ud83d\ude00 \\ud800 \ud8""#), None);
+        assert_eq!(fix("plain"), None);
+    }
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_is_decoded() {
+        let text = "Türkiye and China.\nSecond line.";
+        for le in [true, false] {
+            let mut bytes = if le {
+                vec![0xFF, 0xFE]
+            } else {
+                vec![0xFE, 0xFF]
+            };
+            for u in text.encode_utf16() {
+                bytes.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+            }
+            let mut items = Vec::new();
+            read_text_any(&bytes[..], None, "u16", "u16", 1 << 20, &mut |i| {
+                items.push(i);
+                Ok(())
+            })
+            .unwrap();
+            assert!(matches!(&items[0], Item::Warning(w) if w.contains("UTF-16")));
+            assert!(
+                matches!(&items[1], Item::Doc(d) if d.text == text),
+                "{items:?}"
+            );
+        }
+    }
 
     #[test]
     fn decode_flags_binary_empty_and_bad_utf8() {

@@ -7,6 +7,7 @@
 //! and `stats` load.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use rustc_hash::FxHashMap;
@@ -56,7 +57,9 @@ pub struct Evidence {
 /// The optional parts of [`Evidence`] (ordered as they compare).
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
 struct EvidenceDetail {
-    text: Option<String>,
+    /// Shared by every entry of the sentence: a sentence of many relations stores its text
+    /// once, not once per edge.
+    text: Option<Arc<str>>,
     rule: Option<String>,
     resolved: Option<String>,
 }
@@ -76,7 +79,7 @@ impl Evidence {
     /// Add the sentence text, the rule and how a reference was resolved (each optional).
     pub fn with_detail(
         mut self,
-        text: Option<String>,
+        text: Option<Arc<str>>,
         rule: Option<String>,
         resolved: Option<String>,
     ) -> Self {
@@ -114,7 +117,7 @@ struct EvidenceFields {
     start: usize,
     end: usize,
     #[serde(default)]
-    text: Option<String>,
+    text: Option<Arc<str>>,
     #[serde(default)]
     rule: Option<String>,
     #[serde(default)]
@@ -191,7 +194,16 @@ pub struct Edge {
     pub symmetric: bool,
     /// Distinct supporting sentences.
     pub weight: u64,
+    /// The first [`KnowledgeGraph::max_evidence`] supporting entries in corpus order (sorted
+    /// for output); the rest are only counted in `evidence_omitted`.
     pub evidence: Vec<Evidence>,
+    /// Entries beyond the cap: the edge has `evidence.len() + evidence_omitted` in all.
+    /// Written only when some were omitted.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub evidence_omitted: u64,
+    /// The last entry omitted (to tell a repeat of it from a new one); not written.
+    #[serde(skip)]
+    last_omitted: Option<Box<Evidence>>,
     #[serde(default)]
     pub weapons: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -203,6 +215,22 @@ pub struct Edge {
     #[serde(default)]
     pub inferred: bool,
 }
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl Edge {
+    /// Every supporting entry, kept or omitted.
+    pub fn evidence_total(&self) -> u64 {
+        self.evidence.len() as u64 + self.evidence_omitted
+    }
+}
+
+/// Evidence entries kept per edge unless `--max-evidence` says otherwise: enough to read
+/// why an edge is there, while a hub edge of a large corpus (one pair named in thousands of
+/// sentences) stays a few kilobytes. Weights still count every sentence.
+pub const DEFAULT_MAX_EVIDENCE: usize = 20;
 
 /// What one sentence adds to a typed edge.
 #[derive(Debug, Clone, Default)]
@@ -235,6 +263,8 @@ pub struct KnowledgeGraph {
     /// allocates nothing.
     edges: FxHashMap<(NodeIndex, u32, NodeIndex), EdgeIndex>,
     relation_ids: FxHashMap<String, u32>,
+    /// Evidence entries kept per edge; 0 means [`DEFAULT_MAX_EVIDENCE`].
+    max_evidence: usize,
 }
 
 impl KnowledgeGraph {
@@ -246,6 +276,19 @@ impl KnowledgeGraph {
                 ..GraphMeta::default()
             },
             ..Default::default()
+        }
+    }
+
+    /// Keep at most `n` evidence entries per edge from now on (at least one).
+    pub fn set_max_evidence(&mut self, n: usize) {
+        self.max_evidence = n.max(1);
+    }
+
+    /// Evidence entries kept per edge.
+    pub fn max_evidence(&self) -> usize {
+        match self.max_evidence {
+            0 => DEFAULT_MAX_EVIDENCE,
+            n => n,
         }
     }
 
@@ -336,6 +379,8 @@ impl KnowledgeGraph {
                         symmetric,
                         weight: 0,
                         evidence: Vec::new(),
+                        evidence_omitted: 0,
+                        last_omitted: None,
                         weapons: Vec::new(),
                         status: None,
                         years: Vec::new(),
@@ -346,6 +391,7 @@ impl KnowledgeGraph {
                 e
             }
         };
+        let cap = self.max_evidence();
         let edge = &mut self.graph[e];
         // Weight counts distinct sentences: a verbatim copy of a sentence seen before adds
         // its location to the evidence but not to the weight (unless the copy is the only
@@ -354,8 +400,20 @@ impl KnowledgeGraph {
             edge.weight += 1;
         }
         // One sentence adds an edge once, so a repeat can only be the entry just added.
-        if edge.evidence.last() != Some(&evidence) {
-            edge.evidence.push(evidence);
+        // Entries come in corpus order, so keeping the first ones is deterministic; memory
+        // per edge is bounded whatever the corpus size.
+        if edge.evidence_omitted == 0 {
+            if edge.evidence.last() != Some(&evidence) {
+                if edge.evidence.len() < cap {
+                    edge.evidence.push(evidence);
+                } else {
+                    edge.evidence_omitted = 1;
+                    edge.last_omitted = Some(Box::new(evidence));
+                }
+            }
+        } else if edge.last_omitted.as_deref() != Some(&evidence) {
+            edge.evidence_omitted += 1;
+            edge.last_omitted = Some(Box::new(evidence));
         }
         for w in facts.weapons {
             if !edge.weapons.contains(&w) {
@@ -514,6 +572,34 @@ mod tests {
         let mut v = vec![typed.clone(), no_text.clone(), bare.clone()];
         v.sort();
         assert_eq!(v, vec![bare, no_text, typed]);
+    }
+
+    /// Past the cap, entries are counted, not kept; a repeat of the last one is not counted.
+    #[test]
+    fn evidence_is_capped_and_counted() {
+        let g = gaz();
+        let (a, b) = (
+            g.entity(g.get("country:a").unwrap()),
+            g.entity(g.get("country:b").unwrap()),
+        );
+        let mut kg = KnowledgeGraph::new();
+        kg.set_max_evidence(2);
+        for s in [0, 1, 1, 2, 3, 3, 4] {
+            kg.add_edge(a, "r", b, false, true, ev("d", s), EdgeFacts::default());
+        }
+        let e = kg.edge("country:a", "r", "country:b").unwrap();
+        assert_eq!(e.weight, 7);
+        assert_eq!(e.evidence, vec![ev("d", 0), ev("d", 1)]);
+        assert_eq!(e.evidence_omitted, 3);
+        assert_eq!(e.evidence_total(), 5);
+        let json = serde_json::to_value(e).unwrap();
+        assert_eq!(json["evidence_omitted"], 3);
+        assert_eq!(
+            serde_json::from_value::<Edge>(json)
+                .unwrap()
+                .evidence_omitted,
+            3
+        );
     }
 
     #[test]

@@ -20,6 +20,23 @@ use crate::matcher::{CapitalCues, Matcher, Mention};
 use crate::relations::{RelationHit, RelationRules};
 use crate::text::{self, Folded, SentenceSpan};
 
+/// A sentence longer than this many bytes is analysed in pieces (see [`MAX_SENTENCE_MENTIONS`]).
+pub const MAX_SENTENCE_BYTES: usize = 4096;
+/// A sentence naming more than this many entities is analysed in pieces of at most this many
+/// mentions, each cut at clause punctuation where there is some (else at a space). Typed
+/// relations cost the square (or more) of the mentions and cues of one sentence, and
+/// co-occurrence the square of its entities, so a list of a thousand names written as one
+/// sentence would take minutes; in pieces the cost grows linearly with the sentence, and
+/// co-occurrence pairs are those within one piece. News sentences stay far below both limits
+/// (the seed and news corpora: at most 486 bytes and 11 mentions), so their analysis does not
+/// change.
+pub const MAX_SENTENCE_MENTIONS: usize = 32;
+
+/// With several threads, documents are handed to the workers in batches of about this many
+/// bytes (or [`BATCH_ITEMS`] items); a document at least this long travels alone.
+const BATCH_BYTES: usize = 64 << 10;
+const BATCH_ITEMS: usize = 256;
+
 /// Which edges `extract` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -75,6 +92,33 @@ pub struct DocAnalysis {
     /// Lines skipped as boilerplate, by rule index.
     pub skipped: Vec<usize>,
     pub long_lines: usize,
+    /// Over-long sentences cut into pieces (each piece is one record in `sentences`).
+    pub cut: CutSentences,
+}
+
+/// Sentences of a document that were over the limits and analysed in pieces.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CutSentences {
+    pub sentences: usize,
+    pub pieces: usize,
+    pub longest_bytes: usize,
+    pub most_mentions: usize,
+}
+
+impl CutSentences {
+    /// The warning for document `id`, if any sentence was cut.
+    pub fn warning(&self, id: &str) -> Option<String> {
+        (self.sentences > 0).then(|| {
+            format!(
+                "{id}: {} over-long sentence{} (longest {} bytes, most {} mentions) analysed in {} pieces of at most {MAX_SENTENCE_BYTES} bytes and {MAX_SENTENCE_MENTIONS} mentions, cut at clause punctuation; relations and co-occurrence do not reach across pieces",
+                self.sentences,
+                if self.sentences == 1 { "" } else { "s" },
+                self.longest_bytes,
+                self.most_mentions,
+                self.pieces
+            )
+        })
+    }
 }
 
 /// Counts of one extraction run.
@@ -98,6 +142,8 @@ pub struct ExtractOptions {
     pub min_weight: u64,
     /// Part size for very large documents (default [`corpus::PART_BYTES`]).
     pub part_bytes: Option<usize>,
+    /// Evidence entries kept per edge (default [`crate::graph::DEFAULT_MAX_EVIDENCE`]).
+    pub max_evidence: Option<usize>,
 }
 
 /// Everything needed to analyse text: gazetteer, matcher, boilerplate and relation rules.
@@ -282,6 +328,7 @@ impl Pipeline {
                 s.mentions.push(m);
             }
         }
+        let cut = cut_long_sentences(&text, &folded, &mut sentences);
         if with_relations {
             self.rules
                 .relate_document(&self.gazetteer, &text, &folded, &spots, &mut sentences);
@@ -294,6 +341,7 @@ impl Pipeline {
             sentences,
             skipped,
             long_lines,
+            cut,
         }
     }
 
@@ -313,12 +361,19 @@ impl Pipeline {
         let with_relations = options.relations != RelationMode::Cooccurrence;
         let part_bytes = options.part_bytes.unwrap_or(corpus::PART_BYTES);
         let mut state = MergeState::new(self.boilerplate.rule_count());
+        if let Some(n) = options.max_evidence {
+            state.graph.set_max_evidence(n);
+        }
         let mut handle = |state: &mut MergeState, item: Analysed| match item {
             Analysed::Warning(w) => {
                 on_warning(&w);
                 state.report.warnings.push(w);
             }
             Analysed::Doc(a) => {
+                if let Some(w) = a.cut.warning(&a.id) {
+                    on_warning(&w);
+                    state.report.warnings.push(w);
+                }
                 self.merge_doc(state, &a, options);
                 on_progress(state.report.bytes);
             }
@@ -372,11 +427,14 @@ impl Pipeline {
     /// Read, analyse and hand over the items of `sources` in corpus order, with reading,
     /// analysis (on the rayon pool) and `each` (the merge) running at the same time.
     ///
-    /// A reader thread sends numbered items through a short channel; a bridge thread lets
-    /// the pool's workers take them one by one as they come free (so one long document does
-    /// not leave the other workers waiting for a batch to finish); the calling thread puts
-    /// the results back in order. Channels are bounded, so at most a few documents per
-    /// worker are in memory. When a stage stops, the others see their channel close.
+    /// A reader thread sends numbered batches of items through a short channel; a bridge
+    /// thread lets the pool's workers take them one by one as they come free (so one long
+    /// document does not leave the other workers waiting for a batch to finish); the calling
+    /// thread puts the results back in order. Small documents travel in batches of about
+    /// [`BATCH_BYTES`]: one channel trip per tweet-sized document cost more than analysing
+    /// it, and made two threads three times slower than one on a million short documents.
+    /// Channels are bounded, so at most a few batches per worker are in memory. When a stage
+    /// stops, the others see their channel close.
     fn extract_parallel(
         &self,
         sources: &[Source],
@@ -386,39 +444,66 @@ impl Pipeline {
     ) -> Result<()> {
         use std::sync::mpsc::{sync_channel, SyncSender};
         let capacity = rayon::current_num_threads();
+        type Batch<T> = (u64, Result<Vec<T>>);
         std::thread::scope(|scope| -> Result<()> {
-            let (read_tx, read_rx) = sync_channel::<(u64, Result<Item>)>(capacity);
-            let (done_tx, done_rx) = sync_channel::<(u64, Result<Analysed>)>(capacity);
+            let (read_tx, read_rx) = sync_channel::<Batch<Item>>(capacity);
+            let (done_tx, done_rx) = sync_channel::<Batch<Analysed>>(capacity);
             scope.spawn(move || {
                 let mut seq = 0u64;
+                let mut batch = Vec::new();
+                let mut bytes = 0usize;
+                let mut send = |batch: &mut Vec<Item>, bytes: &mut usize| {
+                    *bytes = 0;
+                    seq += 1;
+                    read_tx
+                        .send((seq - 1, Ok(std::mem::take(batch))))
+                        .map_err(|_| Error::Invalid("extraction stopped".into()))
+                };
                 for src in sources {
                     let read = corpus::for_each_item_in_parts(src, part_bytes, &mut |item| {
-                        seq += 1;
-                        read_tx
-                            .send((seq - 1, Ok(item)))
-                            .map_err(|_| Error::Invalid("extraction stopped".into()))
+                        bytes += match &item {
+                            Item::Doc(d) => d.text.len(),
+                            Item::Warning(_) => 0,
+                        };
+                        batch.push(item);
+                        if bytes >= BATCH_BYTES || batch.len() >= BATCH_ITEMS {
+                            send(&mut batch, &mut bytes)?;
+                        }
+                        Ok(())
                     });
                     if let Err(e) = read {
+                        // What was read before the error still goes first.
+                        if !batch.is_empty() && send(&mut batch, &mut bytes).is_err() {
+                            return;
+                        }
                         let _ = read_tx.send((seq, Err(e)));
                         return;
                     }
+                }
+                if !batch.is_empty() {
+                    let _ = send(&mut batch, &mut bytes);
                 }
             });
             scope.spawn(move || {
                 let _ = read_rx.into_iter().par_bridge().try_for_each_with(
                     done_tx,
-                    |tx: &mut SyncSender<_>, (seq, item)| {
-                        let out = item.map(|item| self.analyse_item(item, with_relations));
+                    |tx: &mut SyncSender<_>, (seq, items)| {
+                        let out = items.map(|items| {
+                            items
+                                .into_iter()
+                                .map(|item| self.analyse_item(item, with_relations))
+                                .collect()
+                        });
                         tx.send((seq, out))
                     },
                 );
             });
-            let mut pending: std::collections::BTreeMap<u64, Analysed> = Default::default();
+            let mut pending: std::collections::BTreeMap<u64, Vec<Analysed>> = Default::default();
             let mut next = 0u64;
             for (seq, out) in done_rx {
                 pending.insert(seq, out?);
-                while let Some(item) = pending.remove(&next) {
-                    each(item);
+                while let Some(items) = pending.remove(&next) {
+                    items.into_iter().for_each(&mut each);
                     next += 1;
                 }
             }
@@ -537,11 +622,13 @@ impl Pipeline {
                     }
                 }
             }
-            if mode != RelationMode::Cooccurrence {
+            if mode != RelationMode::Cooccurrence && !s.relations.is_empty() {
+                // One copy of the sentence serves all its edges.
+                let sentence: std::sync::Arc<str> = a.text[s.span.start..s.span.end].into();
                 for r in &s.relations {
                     let rule = self.rules.relation(r.relation);
                     let ev = evidence().with_detail(
-                        Some(a.text[s.span.start..s.span.end].to_string()),
+                        Some(sentence.clone()),
                         Some(r.rule.clone()),
                         r.resolved.clone(),
                     );
@@ -567,6 +654,130 @@ impl Pipeline {
             }
         }
     }
+}
+
+/// Replace each sentence over [`MAX_SENTENCE_BYTES`] or [`MAX_SENTENCE_MENTIONS`] by pieces
+/// within both limits (see [`piece_spans`]) and renumber the records. Documents without such
+/// a sentence are left exactly as they are.
+fn cut_long_sentences(
+    text: &str,
+    folded: &Folded,
+    sentences: &mut Vec<SentenceRecord>,
+) -> CutSentences {
+    let over = |s: &SentenceRecord| {
+        s.span.end - s.span.start > MAX_SENTENCE_BYTES || s.mentions.len() > MAX_SENTENCE_MENTIONS
+    };
+    let mut cut = CutSentences::default();
+    if !sentences.iter().any(over) {
+        return cut;
+    }
+    let old = std::mem::take(sentences);
+    for s in old {
+        if !over(&s) {
+            sentences.push(s);
+            continue;
+        }
+        cut.sentences += 1;
+        cut.longest_bytes = cut.longest_bytes.max(s.span.end - s.span.start);
+        cut.most_mentions = cut.most_mentions.max(s.mentions.len());
+        let pieces = piece_spans(text, s.span, &s.mentions);
+        cut.pieces += pieces.len();
+        let mut mentions = s.mentions.into_iter().peekable();
+        for span in pieces {
+            let mut record = SentenceRecord {
+                index: 0,
+                span,
+                key: text::folded_sentence_key(
+                    &folded.text.as_bytes()
+                        [folded.to_folded(span.start)..folded.to_folded(span.end)],
+                ),
+                mentions: Vec::new(),
+                relations: Vec::new(),
+            };
+            while let Some(m) = mentions.next_if(|m| m.start < span.end) {
+                // Cuts never fall inside a mention, and trimming removes only whitespace.
+                if span.start <= m.start && m.end <= span.end {
+                    record.mentions.push(m);
+                }
+            }
+            sentences.push(record);
+        }
+    }
+    for (i, s) in sentences.iter_mut().enumerate() {
+        s.index = i;
+    }
+    cut
+}
+
+/// Cut `span` of `text` into pieces of at most [`MAX_SENTENCE_BYTES`] bytes and
+/// [`MAX_SENTENCE_MENTIONS`] of `mentions` (sorted, in document offsets), never inside a
+/// mention or a character. A piece ends after the last clause mark (`,` `;` `:`) followed by
+/// a space in the second half of what it may hold, else before its last space, else at the
+/// limit. Pieces are trimmed of whitespace; none is empty. Linear in the span.
+fn piece_spans(text: &str, span: SentenceSpan, mentions: &[Mention]) -> Vec<SentenceSpan> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = span.start;
+    let mut first = 0;
+    while start < span.end {
+        while first < mentions.len() && mentions[first].start < start {
+            first += 1;
+        }
+        let mut limit = (start + MAX_SENTENCE_BYTES).min(span.end);
+        if let Some(m) = mentions.get(first + MAX_SENTENCE_MENTIONS) {
+            limit = limit.min(m.start);
+        }
+        let end = if limit == span.end {
+            span.end
+        } else {
+            // The mentions that can contain a cut in (start, limit].
+            let near = &mentions[first..];
+            let near = &near[..near.partition_point(|m| m.start < limit)];
+            let inside = |c: usize| {
+                let k = near.partition_point(|m| m.start < c);
+                k > 0 && near[k - 1].end > c
+            };
+            let half = start + (limit - start) / 2;
+            let clause = (half.max(start + 1)..=limit).rev().find(|&c| {
+                matches!(bytes[c - 1], b',' | b';' | b':')
+                    && bytes.get(c).is_some_and(u8::is_ascii_whitespace)
+                    && !inside(c)
+            });
+            let space = || {
+                (start + 1..=limit)
+                    .rev()
+                    .find(|&c| bytes[c].is_ascii_whitespace() && !inside(c))
+            };
+            let boundary = || {
+                (start + 1..=limit)
+                    .rev()
+                    .find(|&c| text.is_char_boundary(c) && !inside(c))
+            };
+            // A single mention longer than the limit: the piece ends with it.
+            let whole = || {
+                near.first()
+                    .filter(|m| m.start == start)
+                    .map(|m| m.end.min(span.end))
+                    .or_else(|| (limit..=span.end).find(|&c| text.is_char_boundary(c)))
+                    .unwrap_or(span.end)
+            };
+            clause
+                .or_else(space)
+                .or_else(boundary)
+                .unwrap_or_else(whole)
+        };
+        let piece = &text[start..end];
+        let trimmed = piece.trim();
+        if !trimmed.is_empty() {
+            let s = start + (trimmed.as_ptr() as usize - piece.as_ptr() as usize);
+            out.push(SentenceSpan {
+                start: s,
+                end: s + trimmed.len(),
+            });
+        }
+        start = end;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -655,6 +866,8 @@ mod tests {
         let srcs = sources(dir.path(), &["big.txt"]);
         let options = ExtractOptions {
             part_bytes: Some(2048),
+            // Every entry kept: the test reads the sentence numbers of the last parts.
+            max_evidence: Some(10_000),
             ..Default::default()
         };
         let (g1, r1) = run_with(1, &srcs, &options).unwrap();

@@ -153,6 +153,13 @@ pub struct NeighborRow {
     /// The hops from the queried entity (more than one when depth > 1).
     pub path: Vec<Step>,
     pub evidence: Vec<Evidence>,
+    /// Supporting entries beyond the extraction's `--max-evidence` (written when some were).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub evidence_omitted: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn arrow_of(e: &Edge, from: &str) -> &'static str {
@@ -249,6 +256,7 @@ fn row(depth: usize, n: &Node, e: &Edge, arrow: &'static str, path: Vec<Step>) -
         inferred: e.inferred,
         path,
         evidence: e.evidence.clone(),
+        evidence_omitted: e.evidence_omitted,
     }
 }
 

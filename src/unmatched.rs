@@ -24,7 +24,9 @@ pub struct Unmatched {
     pub count: u64,
     pub example_doc: String,
     pub example_sentence: usize,
-    pub example: String,
+    /// Shared by every phrase of the sentence (and at most a piece of
+    /// [`crate::pipeline::MAX_SENTENCE_BYTES`] of an over-long one).
+    pub example: std::sync::Arc<str>,
 }
 
 static WORD: LazyLock<Regex> =
@@ -58,6 +60,9 @@ pub fn find_unmatched(
                 Item::Doc(d) => d,
             };
             let a = p.analyse(doc, false);
+            if let Some(w) = a.cut.warning(&a.id) {
+                on_warning(&w);
+            }
             sentence_base = if a.continues {
                 sentence_base + part_sentences
             } else {
@@ -69,6 +74,7 @@ pub fn find_unmatched(
                     continue;
                 }
                 let text = &a.text[s.span.start..s.span.end];
+                let mut shared: Option<std::sync::Arc<str>> = None;
                 let covered = |start: usize, end: usize| {
                     s.mentions
                         .iter()
@@ -150,7 +156,7 @@ pub fn find_unmatched(
                             count: 0,
                             example_doc: a.id.clone(),
                             example_sentence: sentence_base + s.index,
-                            example: text.to_string(),
+                            example: shared.get_or_insert_with(|| text.into()).clone(),
                         });
                     e.count += 1;
                 }

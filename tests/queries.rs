@@ -566,8 +566,13 @@ fn neighbors_json_format() {
         assert_eq!(path[0]["arrow"], r["arrow"]);
         let ev = r["evidence"].as_array().unwrap();
         assert!(!ev.is_empty(), "{r}");
-        // Weight counts distinct supporting sentences: never more than the evidence.
-        assert!(r["weight"].as_u64().unwrap() as usize <= ev.len(), "{r}");
+        // Weight counts distinct supporting sentences: never more than the evidence, kept
+        // and omitted (past --max-evidence).
+        let omitted = r.get("evidence_omitted").map_or(0, |n| n.as_u64().unwrap());
+        assert!(
+            r["weight"].as_u64().unwrap() <= ev.len() as u64 + omitted,
+            "{r}"
+        );
         for e in ev {
             assert!(e["doc"].is_string() && e["sentence"].is_u64(), "{e}");
         }

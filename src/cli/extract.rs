@@ -34,6 +34,11 @@ pub struct ExtractArgs {
     #[arg(long, default_value_t = silkgraph::corpus::PART_BYTES as u64, value_name = "BYTES",
           value_parser = clap::value_parser!(u64).range(1024..))]
     part_bytes: u64,
+    /// Keep at most N evidence entries per edge (the first in corpus order); weights still
+    /// count every supporting sentence, and the exports give the total
+    #[arg(long, default_value_t = silkgraph::graph::DEFAULT_MAX_EVIDENCE, value_name = "N",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    max_evidence: usize,
     /// GraphML: write every edge directed (symmetric ones marked symmetric=true), for networkx
     #[arg(long)]
     graphml_directed_only: bool,
@@ -70,6 +75,7 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
         relations: a.relations,
         min_weight: a.min_weight,
         part_bytes: Some(a.part_bytes as usize),
+        max_evidence: Some(a.max_evidence),
     };
     let (graph, report) = pipeline
         .extract(

@@ -159,7 +159,7 @@ pub(crate) fn render_into(
             "inferred",
             if e.inferred { "true" } else { "false" },
         );
-        attvalue(&mut out, "evidence_count", &e.evidence.len().to_string());
+        attvalue(&mut out, "evidence_count", &e.evidence_total().to_string());
         out.push_str("          <attvalue for=\"evidence\" value=\"");
         write_evidence(&mut out, e, xml_escape_into);
         out.push_str("\"/>\n");

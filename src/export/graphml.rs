@@ -137,7 +137,7 @@ pub(crate) fn render_into(
             "inferred",
             if e.inferred { "true" } else { "false" },
         );
-        data(&mut out, "evidence_count", &e.evidence.len().to_string());
+        data(&mut out, "evidence_count", &e.evidence_total().to_string());
         out.push_str("      <data key=\"evidence\">");
         write_evidence(&mut out, e, xml_escape_into);
         out.push_str("</data>\n");

@@ -255,15 +255,35 @@ pub(crate) fn node_size(mentions: u64) -> f64 {
 
 /// The evidence list of `e` as one string, `doc#sentence@start-end` joined with `; `, each
 /// document id written by `doc` (escaped or not), without building a string per entry.
+/// `%`, `;`, `#` and `@` in a document id are percent-encoded (`%25`, `%3B`, `%23`, `%40`)
+/// so the string splits back unambiguously.
 pub(crate) fn write_evidence(out: &mut String, e: &Edge, mut doc: impl FnMut(&mut String, &str)) {
     use std::fmt::Write;
     for (k, v) in e.evidence.iter().enumerate() {
         if k > 0 {
             out.push_str("; ");
         }
-        doc(out, &v.doc);
+        doc(out, &percent_encode_id(&v.doc));
         let _ = write!(out, "#{}@{}-{}", v.sentence, v.start, v.end);
     }
+}
+
+/// `id` with the separators of evidence strings percent-encoded (borrowed when it has none).
+pub(crate) fn percent_encode_id(id: &str) -> std::borrow::Cow<'_, str> {
+    if !id.contains(['%', ';', '#', '@']) {
+        return id.into();
+    }
+    let mut out = String::with_capacity(id.len() + 8);
+    for c in id.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            ';' => out.push_str("%3B"),
+            '#' => out.push_str("%23"),
+            '@' => out.push_str("%40"),
+            c => out.push(c),
+        }
+    }
+    out.into()
 }
 
 pub(crate) fn join<T: ToString>(v: &[T]) -> String {
@@ -276,6 +296,13 @@ pub(crate) fn join<T: ToString>(v: &[T]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn document_ids_are_percent_encoded_in_evidence_strings() {
+        assert_eq!(percent_encode_id("a/b.txt"), "a/b.txt");
+        assert_eq!(percent_encode_id("a; b#c@d%e"), "a%3B b%23c%40d%25e");
+        assert_eq!(percent_encode_id("%3B"), "%253B");
+    }
 
     /// The run-copying escape equals escaping every character.
     #[test]
