@@ -132,6 +132,59 @@ impl SentenceView<'_> {
         ctx: &DocContext,
     ) -> Option<Arg> {
         let (cstart, _) = self.clause(pos, false);
+        let words = self.words_before(pos, 2);
+        // "allowing them to operate": the verb's subject is a pronoun that names no actor.
+        if words
+            .iter()
+            .any(|w| self.rules.subjects.pronouns.iter().any(|p| p == w))
+        {
+            return None;
+        }
+        // "Turkey faces sanctions after receiving S-400s": a gerund after a preposition has
+        // the subject of its clause, not the nearest actor.
+        if words
+            .first()
+            .is_some_and(|w| self.rules.subjects.gerund_after.iter().any(|p| p == w))
+            && self.folded.text()[pos..]
+                .split(|c: char| !crate::text::is_word_char(c))
+                .next()
+                .is_some_and(|w| w.ends_with("ing"))
+        {
+            if let Some(gr) = self
+                .groups
+                .iter()
+                .filter(|gr| gr.end <= pos && gr.start >= cstart && !gr.modifier)
+                .filter(|gr| !PREPOSITIONS.contains(&gr.prep.as_str()))
+                .find(|gr| !self.members_of(gr, types).is_empty())
+            {
+                return Some(Arg {
+                    entities: self.members_of(gr, types),
+                    resolved: None,
+                    pos: gr.start,
+                });
+            }
+        }
+        // "India's decision to supply", "Russia's arms exports": the possessive owner of the
+        // noun phrase leading to the cue acts, even as a prepositional object.
+        if let Some(owner) = self
+            .groups
+            .iter()
+            .rev()
+            .filter(|gr| gr.end <= pos && gr.start >= cstart && !gr.modifier)
+            .find(|gr| !self.members_of(gr, types).is_empty())
+        {
+            let gap = &self.folded.text()[owner.end..pos];
+            if gap.starts_with("'s ")
+                && gap.split_whitespace().count() <= 5
+                && !gap.contains([',', ';', ':', '(', ')'])
+            {
+                return Some(Arg {
+                    entities: self.members_of(owner, types),
+                    resolved: None,
+                    pos: owner.start,
+                });
+            }
+        }
         let group = self
             .groups
             .iter()

@@ -107,6 +107,9 @@ enum Marker {
     Modal(Status),
     NegClause,
     NegSentence,
+    /// "these allegations", "the reports": a denial of them also takes back the sentence
+    /// before.
+    Retract,
     Ignore,
     ClauseHard,
     ClauseRelative,
@@ -132,6 +135,8 @@ pub struct RelationRules {
     /// Reference words ("it", "the two countries"), spotted in the matcher's word walk so
     /// that sentences without a relation of their own are skipped cheaply.
     pub spotter: ReferenceSpotter,
+    /// Words that decide a verb's subject (`[subjects]`).
+    subjects: SubjectWords,
     /// For each entity on some corridor's route: its folded names (its aliases and the
     /// capitals that read as it), to see whether a corridor's name lists it.
     route_names: rustc_hash::FxHashMap<EntityIdx, Vec<String>>,
@@ -146,6 +151,15 @@ struct RelIds {
     member: Option<usize>,
     conflict: Option<usize>,
     cooperates: Option<usize>,
+}
+
+/// `[subjects]` of the rules (folded words).
+#[derive(Debug, Clone, Default)]
+struct SubjectWords {
+    /// Pronouns that name no actor: right before a verb they leave it without a subject.
+    pronouns: Vec<String>,
+    /// Prepositions before a gerund whose subject is the clause's ("after receiving").
+    gerund_after: Vec<String>,
 }
 
 /// The actors: the ends of transfers, memberships, conflicts and cooperation.
@@ -187,7 +201,9 @@ impl RelationRules {
         sentences: &mut [SentenceRecord],
     ) {
         let mut ctx = DocContext::default();
-        for s in sentences.iter_mut() {
+        for i in 0..sentences.len() {
+            let (before, rest) = sentences.split_at_mut(i);
+            let s = &mut rest[0];
             // A sentence without mentions states nothing and changes no reference, unless a
             // reference word ("the two countries") lets it speak of earlier actors.
             // A single mention relates to nothing unless it is a corridor (whose name may list
@@ -206,7 +222,10 @@ impl RelationRules {
                     .take_while(|r| r.start < s.span.end)
                     .any(|r| r.end <= s.span.end && (r.pair || !s.mentions.is_empty()))
             };
-            if !worth && !referred() {
+            // A sentence after one with relations may take them back ("Minsk denied these
+            // allegations").
+            let after_relations = before.last().is_some_and(|p| !p.relations.is_empty());
+            if !worth && !after_relations && !referred() {
                 // Still the sentence's subject for a following "it".
                 if let [m] = s.mentions[..] {
                     let t = g.entity(m.entity).etype;
@@ -229,6 +248,12 @@ impl RelationRules {
             );
             view.relate(&ctx);
             ctx.advance(&view);
+            if view.deny && view.markers.iter().any(|h| h.marker == Marker::Retract) {
+                // "Pakistan dismissed these allegations": what the sentence before claimed.
+                if let Some(prev) = before.last_mut() {
+                    prev.relations.clear();
+                }
+            }
             s.relations = view.hits;
         }
     }
@@ -263,6 +288,9 @@ impl RelationRules {
                         Marker::Modal(st) => format!("modality {}", st.as_str()),
                         Marker::NegClause => "negation (clause)".into(),
                         Marker::NegSentence => "denial (sentence)".into(),
+                        Marker::Retract => {
+                            "retracted claim (with a denial: the sentence before too)".into()
+                        }
                         Marker::Ignore => "ignored phrase".into(),
                         Marker::ClauseHard => "clause boundary".into(),
                         Marker::ClauseRelative => "relative clause".into(),

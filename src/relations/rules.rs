@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::context::ReferenceSpotter;
 use super::corridors::route_names;
-use super::{Cue, Marker, Pattern, RelIds, RelationDef, RelationRules};
+use super::{Cue, Marker, Pattern, RelIds, RelationDef, RelationRules, SubjectWords};
 use crate::error::{line_of, Error, Result};
 use crate::gazetteer::{EntityType, Gazetteer};
 use crate::graph::Status;
@@ -32,6 +32,17 @@ struct RawRules {
     clauses: RawClauses,
     #[serde(default)]
     references: RawRefs,
+    #[serde(default)]
+    subjects: RawSubjects,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSubjects {
+    #[serde(default)]
+    pronouns: Vec<String>,
+    #[serde(default)]
+    gerund_after: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -80,6 +91,8 @@ struct RawNegation {
     clause: Vec<String>,
     #[serde(default)]
     sentence: Vec<String>,
+    #[serde(default)]
+    retract: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -261,6 +274,7 @@ impl RelationRules {
         add(&raw.modality.distributive, Marker::Distributive);
         add(&raw.negation.clause, Marker::NegClause);
         add(&raw.negation.sentence, Marker::NegSentence);
+        add(&raw.negation.retract, Marker::Retract);
         add(&raw.ignore.phrases, Marker::Ignore);
         add(&raw.arms.words, Marker::Arms);
         add(&raw.pair_conflict.nouns, Marker::PairNoun);
@@ -306,6 +320,10 @@ impl RelationRules {
                     })?,
             );
         }
+        rules.subjects = SubjectWords {
+            pronouns: raw.subjects.pronouns.iter().map(|w| fold(w)).collect(),
+            gerund_after: raw.subjects.gerund_after.iter().map(|w| fold(w)).collect(),
+        };
         rules.route_names = route_names(g);
         Ok(rules)
     }

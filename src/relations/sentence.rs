@@ -352,6 +352,32 @@ impl<'a> SentenceView<'a> {
         self.markers = all;
     }
 
+    /// Up to `n` words right before folded position `pos`, nearest first; stops at
+    /// punctuation.
+    pub(super) fn words_before(&self, pos: usize, n: usize) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut rest = self.folded.text()[..pos].trim_end();
+        while out.len() < n {
+            let start = rest
+                .char_indices()
+                .rev()
+                .find(|(_, c)| !is_word_char(*c) && *c != '\'')
+                .map(|(i, c)| i + c.len_utf8())
+                .unwrap_or(0);
+            let w = &rest[start..];
+            if w.is_empty() {
+                break;
+            }
+            out.push(w);
+            let before = &rest[..start];
+            if !before.ends_with(' ') {
+                break;
+            }
+            rest = before.trim_end();
+        }
+        out
+    }
+
     /// The word before folded position `pos`, skipping determiners, possessive "'s" and
     /// numbers; empty when punctuation comes first ("In 2022, it supplied": no preposition
     /// governs "it").
