@@ -88,6 +88,8 @@ pub struct DocContext {
     pub(super) pair: Option<(EntityIdx, EntityIdx)>,
     /// Actors of the previous sentence, in order.
     pub(super) prev_actors: Vec<EntityIdx>,
+    /// Corridors named so far, the latest last (for "the pipeline", "the route").
+    pub(super) corridors: Vec<EntityIdx>,
 }
 
 impl DocContext {
@@ -107,6 +109,7 @@ impl DocContext {
         if !actors.is_empty() {
             self.prev_actors = actors;
         }
+        s.note_corridors(&mut self.corridors);
     }
 }
 

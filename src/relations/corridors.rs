@@ -1,10 +1,12 @@
 //! Corridors and their routes: "the corridor traverses Azerbaijan", "Gwadar, the focal point
 //! of CPEC", and corridor names that list their route ("Uzbekistan–Afghanistan–Pakistan
-//! railway").
+//! railway"), stops ("Aktau, a key stop on the Middle Corridor"), and "the pipeline" or
+//! "the route" for the corridor named before in the document.
 
 use super::sentence::SentenceView;
+use super::Marker;
 use super::{Cue, DocContext, Hit, ROUTE};
-use crate::gazetteer::{EntityIdx, EntityType, Gazetteer};
+use crate::gazetteer::{AliasKind, EntityIdx, EntityType, Gazetteer};
 use crate::text::{fold, is_word_char};
 
 /// The folded names of every entity on a corridor's route (see `RelationRules::route_names`).
@@ -17,7 +19,10 @@ pub(super) fn route_names(g: &Gazetteer) -> rustc_hash::FxHashMap<EntityIdx, Vec
         .flat_map(|e| e.via.iter().map(|&v| (v, Vec::new())))
         .collect();
     for a in &g.aliases {
-        for e in std::iter::once(a.entity).chain(a.place_reading) {
+        // A capital in a corridor's name names the city, not its country: the
+        // "Baku-Tbilisi-Kars railway" says nothing about the route through Georgia.
+        let own = (a.kind != AliasKind::Capital).then_some(a.entity);
+        for e in own.into_iter().chain(a.place_reading) {
             if let Some(list) = names.get_mut(&e) {
                 list.push(fold(&a.text));
             }
@@ -28,19 +33,40 @@ pub(super) fn route_names(g: &Gazetteer) -> rustc_hash::FxHashMap<EntityIdx, Vec
 
 impl SentenceView<'_> {
     /// CORRIDOR <cue> PLACES ("traverses Azerbaijan", "links X to Y").
-    pub(super) fn corridor(&mut self, cue: &Hit, _c: &Cue, rule: String, _ctx: &DocContext) {
+    pub(super) fn corridor(&mut self, cue: &Hit, _c: &Cue, rule: String, ctx: &DocContext) {
         let r = self.rules.rel;
-        // The corridor: nearest to the left in the clause (a "which" clause keeps it).
+        // The corridor: nearest to the left in the clause (a "which" clause keeps it), or
+        // "the pipeline" / "the route" there for the corridor named before.
         let (hs, he) = self.clause(cue.start, false);
-        let Some(corr) = self
+        let named = self
             .ments
             .iter()
             .rev()
             .find(|m| {
                 m.end <= cue.start && m.start >= hs && self.etype(m.entity) == EntityType::Corridor
             })
-            .copied()
-        else {
+            .map(|m| (m.entity, m.end, None));
+        let referred = || {
+            // Close to the cue, and not when another corridor follows it: "it gives access
+            // through the Trans-Afghan corridor to South Asia" is that corridor's route.
+            let h = self.markers.iter().rev().find(|h| {
+                h.marker == Marker::RefCorridor
+                    && h.end <= cue.start
+                    && h.start >= hs
+                    && cue.start - h.end <= 160
+            })?;
+            let other = self.ments.iter().any(|m| {
+                m.start >= cue.end && m.end <= he && self.etype(m.entity) == EntityType::Corridor
+            });
+            if other {
+                return None;
+            }
+            let e = self.resolve_corridor(h, ctx)?;
+            let word = &self.folded.text()[h.start..h.end];
+            let resolved = format!("{word} -> {}", self.g.entity(e).name);
+            Some((e, h.end, Some(resolved)))
+        };
+        let Some((corridor, corr_end, resolved)) = named.or_else(referred) else {
             return;
         };
         // Another verb of a different clause between corridor and cue ends its reach.
@@ -51,10 +77,20 @@ impl SentenceView<'_> {
             .map(|m| (m.start, m.entity))
             .collect();
         for (pos, t) in targets {
-            if self.negated_between(cue.end, pos) || self.negated_between(corr.end, cue.start) {
+            if self.negated_between(cue.end, pos) || self.negated_between(corr_end, cue.start) {
                 continue;
             }
-            self.emit(r.via, corr.entity, t, rule.clone(), None, &[], false, None);
+            let inferred = resolved.is_some();
+            self.emit(
+                r.via,
+                corridor,
+                t,
+                rule.clone(),
+                None,
+                &[],
+                inferred,
+                resolved.clone(),
+            );
         }
     }
 
@@ -88,6 +124,38 @@ impl SentenceView<'_> {
                 false,
                 place.resolved.clone(),
             );
+        }
+    }
+
+    /// The corridor a reference ("the pipeline", "the route") stands for: the latest named
+    /// one whose category the reference names, or the latest when it names none.
+    fn resolve_corridor(&self, h: &Hit, ctx: &DocContext) -> Option<EntityIdx> {
+        let words: Vec<&str> = self.folded.text()[h.start..h.end]
+            .split_whitespace()
+            .collect();
+        let category = |e: EntityIdx| self.g.entity(e).category.as_deref().unwrap_or("");
+        let recent = ctx.corridors.iter().rev().copied();
+        let wanted = ctx
+            .corridors
+            .iter()
+            .map(|&e| category(e))
+            .find(|c| !c.is_empty() && words.contains(c));
+        match wanted {
+            Some(c) => recent.clone().find(|&e| category(e) == c),
+            None => recent.clone().next(),
+        }
+    }
+
+    /// Add the corridors this sentence names to `list` (latest last, a few kept).
+    pub(super) fn note_corridors(&self, list: &mut Vec<EntityIdx>) {
+        for m in &self.ments {
+            if self.etype(m.entity) == EntityType::Corridor {
+                list.retain(|&e| e != m.entity);
+                list.push(m.entity);
+            }
+        }
+        if list.len() > 8 {
+            list.drain(..list.len() - 8);
         }
     }
 

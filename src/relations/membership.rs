@@ -1,37 +1,128 @@
-//! Membership: "Iran's accession to the SCO", "enlargement to include Pakistan and India".
+//! Membership: "Iran's accession to the SCO", "enlargement to include Pakistan and India",
+//! "NATO ally Turkey", "Belarus, a fellow SCO member". Observers, candidates, partners and
+//! former members are not members (`[membership] not_member` in the rules), and a company
+//! or an agency has partners, not members (`no_members`).
 
 use super::sentence::SentenceView;
-use super::{Cue, DocContext, Hit, ACTOR};
+use super::{Cue, DocContext, Hit, Marker, ACTOR};
 use crate::gazetteer::{EntityIdx, EntityType};
+use crate::graph::Status;
+
+/// What `[membership]` in the rules says beyond its marker phrases.
+#[derive(Debug, Clone, Default)]
+pub(super) struct MembershipRules {
+    /// Organization categories with no members (folded).
+    pub(super) no_members: Vec<String>,
+    /// Folded cue words that make an ally ("NATO ally Turkey"): only organizations of
+    /// `ally_categories` have allies that are members ("Hezbollah ally Iran" is not).
+    pub(super) ally_words: Vec<String>,
+    pub(super) ally_categories: Vec<String>,
+}
+
+/// Words allowed between a member and "ORGANIZATION member" in an apposition or a copula:
+/// "Belarus, a fellow SCO member", "Turkey is a NATO ally", "Poland, as an EU member state".
+const APPOSITION: &[&str] = &[
+    ",",
+    "a",
+    "an",
+    "the",
+    "fellow",
+    "another",
+    "is",
+    "was",
+    "are",
+    "were",
+    "became",
+    "becomes",
+    "become",
+    "remains",
+    "remain",
+    "as",
+    "both",
+    "full",
+    "founding",
+    "longtime",
+    "long-time",
+    "key",
+    "close",
+    "major",
+    "staunch",
+    "its",
+    "their",
+    "now",
+    "also",
+    "still",
+];
 
 impl SentenceView<'_> {
+    /// Can `org` have `member` as a member (its category takes members)?
+    fn takes_members(&self, org: EntityIdx) -> bool {
+        let cat = self.g.entity(org).category.as_deref().unwrap_or("");
+        !self
+            .rules
+            .membership
+            .no_members
+            .iter()
+            .any(|c| c.as_str() == cat)
+    }
+
+    /// No full membership is stated in the clause of the cue: an observer, a candidate, a
+    /// "non-" member, or only an aim to join ("seeks to join", "plans to join").
+    /// `until`: where the statement ends (its last argument); a marker further on speaks of
+    /// something else ("joined NATO in 2023 after decades of non-alignment").
+    fn membership_denied(&self, cue: &Hit, until: usize) -> bool {
+        let (a, b) = self.clause(cue.start, true);
+        let b = b.min(until + 24);
+        let not_member = self
+            .markers
+            .iter()
+            .any(|h| h.marker == Marker::NotMember && h.start >= a && h.end <= b);
+        not_member
+            || matches!(
+                self.status_at(cue, None),
+                Some(Status::Interest | Status::Negotiating)
+            )
+    }
+
+    fn emit_members(
+        &mut self,
+        members: &[EntityIdx],
+        orgs: &[EntityIdx],
+        rule: &str,
+        resolved: &Option<String>,
+    ) {
+        let orgs: Vec<EntityIdx> = orgs
+            .iter()
+            .copied()
+            .filter(|&o| self.takes_members(o))
+            .collect();
+        let r = self.rules.rel;
+        self.emit_each(r.member, members, &orgs, rule, None, &[], resolved);
+    }
+
     /// MEMBER <cue> ORGANIZATION.
     pub(super) fn member(&mut self, cue: &Hit, _c: &Cue, rule: String, ctx: &DocContext) {
-        let r = self.rules.rel;
-        let Some(org) = self
+        let Some((org, end)) = self
             .objects_after(cue.end, &[EntityType::Organization], None)
             .first()
-            .map(|gr| self.members_of(gr, &[EntityType::Organization]))
+            .map(|gr| (self.members_of(gr, &[EntityType::Organization]), gr.end))
         else {
             return;
         };
+        if self.membership_denied(cue, end) {
+            return;
+        }
         let Some(member) = self.subject(cue.start, ACTOR, ctx) else {
             return;
         };
-        self.emit_each(
-            r.member,
-            &member.entities,
-            &org,
-            &rule,
-            None,
-            &[],
-            &member.resolved,
-        );
+        self.emit_members(&member.entities, &org, &rule, &member.resolved);
     }
 
-    /// ORGANIZATION <cue> MEMBERS.
+    /// ORGANIZATION <cue> MEMBERS ("the Quad, whose members are India, Japan ...").
     pub(super) fn member_inverse(&mut self, cue: &Hit, _c: &Cue, rule: String, ctx: &DocContext) {
-        let r = self.rules.rel;
+        if self.membership_denied(cue, cue.end) {
+            return;
+        }
         let org = self
             .subject(cue.start, &[EntityType::Organization], ctx)
             .or_else(|| self.nearest_before(cue.start, &[EntityType::Organization]));
@@ -41,14 +132,59 @@ impl SentenceView<'_> {
             .first()
             .map(|gr| self.members_of(gr, ACTOR))
             .unwrap_or_default();
-        self.emit_each(
-            r.member,
-            &members,
-            &org.entities,
-            &rule,
-            None,
-            &[],
-            &org.resolved,
-        );
+        let resolved = org.resolved.clone();
+        self.emit_members(&members, &org.entities, &rule, &resolved);
+    }
+
+    /// ORGANIZATION <member noun> MEMBER ("NATO ally Turkey", "EU member states Poland and
+    /// Hungary"), or MEMBER, a ORGANIZATION <member noun> ("Belarus, a fellow SCO member").
+    pub(super) fn member_compound(&mut self, cue: &Hit, _c: &Cue, rule: String, _ctx: &DocContext) {
+        let text = self.folded.text();
+        // The organization is glued to the noun: "NATO ally", "SCO member states".
+        let Some(org) = self
+            .ments
+            .iter()
+            .rev()
+            .find(|m| m.end <= cue.start && text[m.end..cue.start].trim().is_empty())
+            .filter(|m| self.etype(m.entity) == EntityType::Organization)
+            .copied()
+        else {
+            return;
+        };
+        let word = &text[cue.start..cue.end];
+        let m = &self.rules.membership;
+        if m.ally_words.iter().any(|w| w == word) {
+            let cat = self.g.entity(org.entity).category.as_deref().unwrap_or("");
+            if !m.ally_categories.iter().any(|c| c == cat) {
+                return;
+            }
+        }
+        if self.membership_denied(cue, cue.end) {
+            return;
+        }
+        // The member: right after the noun, or before the organization across an
+        // apposition or a copula.
+        let after = self
+            .groups
+            .iter()
+            .find(|gr| gr.start >= cue.end && text[cue.end..gr.start].trim().is_empty())
+            .map(|gr| self.members_of(gr, ACTOR))
+            .filter(|v| !v.is_empty());
+        let before = || {
+            self.groups
+                .iter()
+                .rev()
+                .find(|gr| gr.end <= org.start)
+                .filter(|gr| {
+                    let gap = text[gr.end..org.start].replace(',', " , ");
+                    let mut words = gap.split_whitespace().peekable();
+                    words.peek().is_some() && words.all(|w| APPOSITION.contains(&w))
+                })
+                .map(|gr| self.members_of(gr, ACTOR))
+        };
+        let Some(members) = after.or_else(before) else {
+            return;
+        };
+        self.emit_members(&members, &[org.entity], &rule, &None);
     }
 }

@@ -82,8 +82,10 @@ pub enum Pattern {
     CorridorInverse,
     Member,
     MemberInverse,
+    MemberCompound,
     Conflict,
     ConflictBetween,
+    ConflictPassive,
     Cooperate,
     CooperateBetween,
 }
@@ -121,6 +123,10 @@ enum Marker {
     Distributive,
     /// "might", "could": a hypothetical cooperation or conflict is not stated.
     Hypothetical,
+    /// "observer", "non-", "candidate": no full membership is stated.
+    NotMember,
+    /// "the pipeline", "the route": the corridor named before.
+    RefCorridor,
 }
 
 /// The loaded relation rules.
@@ -140,6 +146,8 @@ pub struct RelationRules {
     /// For each entity on some corridor's route: its folded names (its aliases and the
     /// capitals that read as it), to see whether a corridor's name lists it.
     route_names: rustc_hash::FxHashMap<EntityIdx, Vec<String>>,
+    /// `[membership]`: organizations without members, allies that are members.
+    membership: membership::MembershipRules,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -300,6 +308,8 @@ impl RelationRules {
                         Marker::PairNoun => "conflict noun".into(),
                         Marker::Distributive => "distributive".into(),
                         Marker::Hypothetical => "hypothetical".into(),
+                        Marker::NotMember => "not a full member".into(),
+                        Marker::RefCorridor => "reference to a corridor".into(),
                     },
                 })
                 .collect(),
@@ -339,8 +349,10 @@ impl SentenceView<'_> {
             Pattern::CorridorInverse => self.corridor_inverse(cue, c, rule, ctx),
             Pattern::Member => self.member(cue, c, rule, ctx),
             Pattern::MemberInverse => self.member_inverse(cue, c, rule, ctx),
+            Pattern::MemberCompound => self.member_compound(cue, c, rule, ctx),
             Pattern::Conflict => self.conflict(cue, c, rule, ctx),
             Pattern::ConflictBetween => self.conflict_between(cue, c, rule, ctx),
+            Pattern::ConflictPassive => self.conflict_passive(cue, c, rule, ctx),
             Pattern::Cooperate => self.cooperate(cue, c, rule, ctx),
             Pattern::CooperateBetween => self.cooperate_between(cue, c, rule, ctx),
         }

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use super::context::ReferenceSpotter;
 use super::corridors::route_names;
+use super::membership::MembershipRules;
 use super::{Cue, Marker, Pattern, RelIds, RelationDef, RelationRules, SubjectWords};
 use crate::error::{line_of, Error, Result};
 use crate::gazetteer::{EntityType, Gazetteer};
@@ -34,6 +35,12 @@ struct RawRules {
     references: RawRefs,
     #[serde(default)]
     subjects: RawSubjects,
+    #[serde(default)]
+    membership: RawMembership,
+    #[serde(default)]
+    corridor_references: RawPhrases,
+    #[serde(default)]
+    conflict: RawConflict,
 }
 
 #[derive(Deserialize, Default)]
@@ -43,6 +50,29 @@ struct RawSubjects {
     pronouns: Vec<String>,
     #[serde(default)]
     gerund_after: Vec<String>,
+}
+
+/// `[membership]`: what says an actor is not a full member, and which organizations have
+/// no members.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawMembership {
+    #[serde(default)]
+    not_member: Vec<String>,
+    #[serde(default)]
+    no_members: Vec<String>,
+    #[serde(default)]
+    ally: Vec<String>,
+    #[serde(default)]
+    ally_categories: Vec<String>,
+}
+
+/// `[conflict]`: phrases with a conflict word that state no armed conflict ("trade war").
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConflict {
+    #[serde(default)]
+    ignore: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -219,8 +249,12 @@ impl RelationRules {
                 Pattern::Operate => rules.rel.acquires,
                 Pattern::MadeByPassive | Pattern::MadeByCompound => rules.rel.made_by,
                 Pattern::Corridor | Pattern::CorridorInverse => rules.rel.via,
-                Pattern::Member | Pattern::MemberInverse => rules.rel.member,
-                Pattern::Conflict | Pattern::ConflictBetween => rules.rel.conflict,
+                Pattern::Member | Pattern::MemberInverse | Pattern::MemberCompound => {
+                    rules.rel.member
+                }
+                Pattern::Conflict | Pattern::ConflictBetween | Pattern::ConflictPassive => {
+                    rules.rel.conflict
+                }
                 Pattern::Cooperate | Pattern::CooperateBetween => rules.rel.cooperates,
             };
             if needed.is_none() {
@@ -282,10 +316,22 @@ impl RelationRules {
         add(&raw.clauses.relative, Marker::ClauseRelative);
         add(&raw.references.single, Marker::RefSingle);
         add(&raw.references.pair, Marker::RefPair);
+        add(&raw.membership.not_member, Marker::NotMember);
+        add(&raw.corridor_references.phrases, Marker::RefCorridor);
+        add(&raw.conflict.ignore, Marker::Ignore);
+        let folded = |v: &[String]| v.iter().map(|w| fold(w)).collect::<Vec<_>>();
+        rules.membership = MembershipRules {
+            no_members: folded(&raw.membership.no_members),
+            ally_words: folded(&raw.membership.ally),
+            ally_categories: folded(&raw.membership.ally_categories),
+        };
+        // Corridor references are spotted too: "The pipeline runs through Georgia" names one
+        // entity and is analysed only for its reference.
         let refs: Vec<(String, bool)> = raw
             .references
             .single
             .iter()
+            .chain(&raw.corridor_references.phrases)
             .map(|r| (fold(r), false))
             .chain(raw.references.pair.iter().map(|r| (fold(r), true)))
             .collect();
