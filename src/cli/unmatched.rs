@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use silkgraph::corpus;
 
+use super::input::corpus_sources;
+use super::io::Output;
 use super::{load_pipeline, GazetteerArgs, ReportFormat};
 
 #[derive(Args)]
@@ -32,7 +33,7 @@ pub struct UnmatchedArgs {
 
 pub fn run(a: UnmatchedArgs) -> Result<ExitCode> {
     let p = load_pipeline(&a.gazetteer)?;
-    let sources = corpus::collect_sources(&a.paths).context("cannot read the corpus")?;
+    let (sources, _) = corpus_sources(&a.paths)?;
     let mut rows = silkgraph::unmatched::find_unmatched(&p, &sources, |w| {
         eprintln!("silkgraph: warning: {w}")
     })
@@ -41,7 +42,7 @@ pub fn run(a: UnmatchedArgs) -> Result<ExitCode> {
     if a.limit > 0 {
         rows.truncate(a.limit);
     }
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = Output::stdout();
     if a.format == ReportFormat::Json {
         writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
     } else {
@@ -62,6 +63,6 @@ pub fn run(a: UnmatchedArgs) -> Result<ExitCode> {
             )?;
         }
     }
-    out.flush()?;
+    out.finish()?;
     Ok(ExitCode::SUCCESS)
 }
