@@ -775,6 +775,21 @@ fn thread_count_out_of_range_is_refused() {
 }
 
 #[test]
+fn part_size_out_of_range_is_refused() {
+    let tmp = TempDir::new().unwrap();
+    let c = small_corpus(tmp.path());
+    // 2^63 made the part window wrap to 0 and the reader panic.
+    for n in ["1023", "1073741825", "9223372036854775808"] {
+        silkgraph()
+            .args(["extract", "-q", "--part-bytes", n])
+            .arg(&c)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("1024..=1073741824"));
+    }
+}
+
+#[test]
 fn neighbor_depth_out_of_range_is_refused_and_a_deep_search_ends() {
     let tmp = TempDir::new().unwrap();
     let snap = seed_snapshot(tmp.path());

@@ -34,9 +34,10 @@ pub struct ExtractArgs {
     #[arg(long, default_value_t = 1, value_name = "N")]
     min_weight: u64,
     /// Read text files longer than twice this many bytes in parts of about this size, cut
-    /// at blank lines, analysed in parallel (a reference does not reach across a cut)
+    /// at blank lines, analysed in parallel (a reference does not reach across a cut);
+    /// 1024 to 1073741824 (1 GiB)
     #[arg(long, default_value_t = silkgraph::corpus::PART_BYTES as u64, value_name = "BYTES",
-          value_parser = clap::value_parser!(u64).range(1024..))]
+          value_parser = clap::value_parser!(u64).range(1024..=1 << 30))]
     part_bytes: u64,
     /// GraphML: write every edge directed (symmetric ones marked symmetric=true), for networkx
     #[arg(long)]
