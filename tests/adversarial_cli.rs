@@ -882,3 +882,36 @@ fn full_stdout_is_exit_2_for_every_command() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn closed_stderr_does_not_panic() {
+    let tmp = TempDir::new().unwrap();
+    let c = small_corpus(tmp.path());
+    // A warning (binary file) and the summary line both go to stderr.
+    write(&c, "binary.txt", b"abc\0def");
+    for args in [
+        vec!["extract".as_ref(), c.as_os_str()],
+        vec!["stats".as_ref(), c.as_os_str()],
+        vec!["tag".as_ref(), c.as_os_str()],
+        vec!["unmatched".as_ref(), c.as_os_str()],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = StdCommand::new(BIN)
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(writer)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+    }
+    // An error message that cannot be shown still ends with exit 2, not a panic.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let o = StdCommand::new(BIN)
+        .args(["stats", "/no/such/graph.json"])
+        .stderr(writer)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -91,7 +91,7 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
                 let line = format!("silkgraph: warning: {w}");
                 match &bar {
                     Some(b) => b.println(line),
-                    None => eprintln!("{line}"),
+                    None => warn_line!("{line}"),
                 }
             },
             |bytes| {
@@ -129,7 +129,7 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
                     .join(", ")
             )
         };
-        eprintln!(
+        warn_line!(
             "silkgraph: {} documents, {} sentences ({} duplicates counted once), {} mentions; skipped {} boilerplate lines{}; graph {} nodes, {} edges{}; {:.2} s",
             report.documents,
             report.sentences,

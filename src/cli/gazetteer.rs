@@ -61,8 +61,8 @@ pub fn run(c: GazetteerCommand) -> Result<ExitCode> {
             let g = match Gazetteer::from_sources(&files) {
                 Ok(g) => g,
                 Err(e) => {
-                    eprintln!("{e}");
-                    eprintln!("silkgraph: gazetteer check failed");
+                    warn_line!("{e}");
+                    warn_line!("silkgraph: gazetteer check failed");
                     return Ok(ExitCode::from(2));
                 }
             };

@@ -100,7 +100,7 @@ pub fn open_graph(p: &Pipeline, path: &Path) -> Result<KnowledgeGraph> {
                 .extract(
                     &sources,
                     &ExtractOptions::default(),
-                    |w| eprintln!("silkgraph: warning: {w}"),
+                    |w| warn_line!("silkgraph: warning: {w}"),
                     |_| {},
                 )
                 .with_context(context)?;

@@ -35,7 +35,7 @@ pub fn run(a: TagArgs) -> Result<ExitCode> {
         let read = corpus::for_each_item(src, &mut |item| {
             let doc = match item {
                 corpus::Item::Warning(w) => {
-                    eprintln!("silkgraph: warning: {w}");
+                    warn_line!("silkgraph: warning: {w}");
                     return Ok(());
                 }
                 corpus::Item::Doc(d) => d,

@@ -35,7 +35,7 @@ pub fn run(a: UnmatchedArgs) -> Result<ExitCode> {
     let p = load_pipeline(&a.gazetteer)?;
     let (sources, _) = corpus_sources(&a.paths)?;
     let mut rows = silkgraph::unmatched::find_unmatched(&p, &sources, |w| {
-        eprintln!("silkgraph: warning: {w}")
+        warn_line!("silkgraph: warning: {w}")
     })
     .context("cannot read the corpus")?;
     rows.retain(|r| r.count >= a.min_count && a.kind.as_deref().is_none_or(|k| k == r.kind));
