@@ -559,6 +559,12 @@ fn graph_files_are_never_read_as_article_text() {
         "-o".as_ref(),
         snap.as_os_str(),
     ]);
+    // A snapshot under another name is read as a snapshot, not as text.
+    let renamed = tmp.path().join("snap.txt");
+    fs::copy(&snap, &renamed).unwrap();
+    let (a, _) = run_ok(["stats".as_ref(), snap.as_os_str()]);
+    let (b, _) = run_ok(["stats".as_ref(), renamed.as_os_str()]);
+    assert_eq!(a, b, "snap.txt read as text");
     for f in &files {
         for args in [
             vec!["stats".as_ref(), f.as_os_str()],

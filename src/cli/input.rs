@@ -36,7 +36,7 @@ impl GraphKind {
 }
 
 /// Tell what `path` is: by extension (`.json`, `.graphml`, `.gexf`, `.xml`), else by its
-/// first bytes (XML under any name), else a corpus.
+/// first bytes (XML, or a snapshot, under any name other than `.jsonl`), else a corpus.
 pub fn sniff(path: &Path) -> Result<GraphKind> {
     if path.as_os_str() == "-" {
         return Ok(GraphKind::Corpus);
@@ -60,6 +60,9 @@ pub fn sniff(path: &Path) -> Result<GraphKind> {
     std::fs::File::open(path)
         .and_then(|f| f.take(1024).read_to_end(&mut head))
         .with_context(|| format!("cannot read {}", path.display()))?;
+    if ext.as_deref() != Some("jsonl") && looks_like_snapshot(&head) {
+        return Ok(GraphKind::Snapshot);
+    }
     let xml = xml_kind(&head);
     Ok(match (xml, ext.as_deref()) {
         (Some(k), _) => k,
@@ -85,6 +88,27 @@ fn xml_kind(head: &[u8]) -> Option<GraphKind> {
     } else {
         GraphKind::Xml
     })
+}
+
+/// Whether `head` starts a node-link JSON document: `{`, then a `"directed"` or
+/// `"multigraph"` key (as every snapshot has), not article text or a JSONL line.
+fn looks_like_snapshot(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let Some(start) = head.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return false;
+    };
+    let head = &head[start..];
+    let is_key = |key: &[u8]| {
+        (1..head.len()).any(|i| {
+            head[i..].starts_with(key)
+                && head[i - 1] != b'\\'
+                && head[i + key.len()..]
+                    .iter()
+                    .find(|b| !b.is_ascii_whitespace())
+                    == Some(&b':')
+        })
+    };
+    head.starts_with(b"{") && (is_key(b"\"directed\"") || is_key(b"\"multigraph\""))
 }
 
 /// Open a GRAPH argument of `neighbors`, `stats` or `diff`.
@@ -170,5 +194,19 @@ mod tests {
         );
         assert_eq!(xml_kind(b"Pakistan and <China> met."), None);
         assert_eq!(xml_kind(b""), None);
+    }
+
+    #[test]
+    fn a_snapshot_is_told_by_its_first_bytes() {
+        assert!(looks_like_snapshot(
+            b"{\n  \"directed\": true,\n  \"multigraph\": true"
+        ));
+        assert!(!looks_like_snapshot(
+            b"{\"id\": \"a\", \"text\": \"directed\"}"
+        ));
+        assert!(!looks_like_snapshot(b"The \"directed\" talks."));
+        assert!(!looks_like_snapshot(
+            b"{\"text\": \"a \\\"directed\\\": b\"}"
+        ));
     }
 }
