@@ -460,6 +460,15 @@ fn corpus_with_nothing_readable_says_what_was_skipped_and_why() {
         );
     }
     assert!(!out.exists());
+    // The commands that read the corpus without writing a graph say the same.
+    for cmd in ["tag", "unmatched", "stats"] {
+        silkgraph()
+            .arg(cmd)
+            .arg(&c)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("no document"));
+    }
 }
 
 /// Document ids of the evidence in a JSON graph.

@@ -157,6 +157,30 @@ pub fn corpus_sources(paths: &[PathBuf]) -> Result<(Vec<Source>, Vec<Skipped>)> 
     Ok((sources, skipped))
 }
 
+/// Whether reading `sources` gives at least one document (a second, silent pass for the
+/// commands that do not count them; stdin, already read, is taken to have given one).
+pub fn gives_a_document(sources: &[Source]) -> Result<bool> {
+    let mut found = false;
+    for src in sources {
+        if matches!(src, Source::Stdin) {
+            return Ok(true);
+        }
+        // Stop at the first document: the error is only a way out of the walk.
+        let walk = corpus::for_each_item(src, &mut |item| match item {
+            corpus::Item::Doc(_) => {
+                found = true;
+                Err(silkgraph::Error::Invalid("found".into()))
+            }
+            corpus::Item::Warning(_) => Ok(()),
+        });
+        if found {
+            return Ok(true);
+        }
+        walk.context("cannot read the corpus")?;
+    }
+    Ok(false)
+}
+
 /// The error for a corpus that gave no document: what was passed over and why. `read`:
 /// files were read, and each was reported (empty, binary) in a warning above.
 pub fn no_document(skipped: &[Skipped], read: bool) -> anyhow::Error {

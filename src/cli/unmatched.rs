@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use super::input::corpus_sources;
+use super::input::{corpus_sources, gives_a_document, no_document};
 use super::io::Output;
 use super::{load_pipeline, GazetteerArgs, ReportFormat};
 
@@ -33,11 +33,15 @@ pub struct UnmatchedArgs {
 
 pub fn run(a: UnmatchedArgs) -> Result<ExitCode> {
     let p = load_pipeline(&a.gazetteer)?;
-    let (sources, _) = corpus_sources(&a.paths)?;
+    let (sources, skipped) = corpus_sources(&a.paths)?;
     let mut rows = silkgraph::unmatched::find_unmatched(&p, &sources, |w| {
         warn_line!("silkgraph: warning: {w}")
     })
     .context("cannot read the corpus")?;
+    // No row: an empty table, or a corpus that gave no document (every file empty or binary)?
+    if rows.is_empty() && !gives_a_document(&sources)? {
+        return Err(no_document(&skipped, true));
+    }
     rows.retain(|r| r.count >= a.min_count && a.kind.as_deref().is_none_or(|k| k == r.kind));
     if a.limit > 0 {
         rows.truncate(a.limit);
