@@ -75,13 +75,38 @@ impl Source {
 }
 
 fn is_jsonl(p: &Path) -> bool {
-    p.extension().is_some_and(|x| x == "jsonl")
+    p.extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("jsonl"))
+}
+
+/// Whether a directory walk reads a file of this name: `.jsonl` or one of
+/// [`TEXT_EXTENSIONS`], in any case (`.TXT`, `.Md`). Also used to refuse an output that
+/// the next run over the same directory would read back as corpus.
+pub fn is_corpus_file_name(p: &Path) -> bool {
+    p.extension()
+        .and_then(|x| x.to_str())
+        .is_some_and(|x| is_jsonl(p) || TEXT_EXTENSIONS.iter().any(|t| x.eq_ignore_ascii_case(t)))
+}
+
+/// A file a directory walk passed over, and why (for the message when nothing is left).
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub reason: &'static str,
 }
 
 /// Expand the input arguments into sources, sorted within each directory, so document order
 /// (and therefore output) is the same on every machine.
 pub fn collect_sources(inputs: &[PathBuf]) -> Result<Vec<Source>> {
+    collect_sources_reporting(inputs).map(|(sources, _)| sources)
+}
+
+/// [`collect_sources`], with the files the directory walks passed over. Symbolic links to
+/// files are read like the files; links to directories are not followed (no loops, no file
+/// read twice through two paths).
+pub fn collect_sources_reporting(inputs: &[PathBuf]) -> Result<(Vec<Source>, Vec<Skipped>)> {
     let mut out = Vec::new();
+    let mut skipped = Vec::new();
     for input in inputs {
         if input.as_os_str() == "-" {
             out.push(Source::Stdin);
@@ -96,23 +121,55 @@ pub fn collect_sources(inputs: &[PathBuf]) -> Result<Vec<Source>> {
                     Error::io(path, e.into())
                 })?;
                 let p = entry.path();
-                let hidden =
-                    entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
-                if hidden || !entry.file_type().is_file() {
+                let ft = entry.file_type();
+                if ft.is_dir() {
                     continue;
                 }
-                let ext = p.extension().and_then(|x| x.to_str()).unwrap_or("");
+                let skip = |reason| Skipped {
+                    path: p.to_path_buf(),
+                    reason,
+                };
+                if entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.') {
+                    skipped.push(skip("hidden file"));
+                    continue;
+                }
+                if ft.is_symlink() {
+                    match std::fs::metadata(p) {
+                        Ok(m) if m.is_file() => {}
+                        Ok(m) if m.is_dir() => {
+                            skipped.push(skip("link to a directory, not followed"));
+                            continue;
+                        }
+                        Ok(_) => {
+                            skipped.push(skip("link to something that is not a file"));
+                            continue;
+                        }
+                        Err(_) => {
+                            skipped.push(skip("broken symbolic link"));
+                            continue;
+                        }
+                    }
+                } else if !ft.is_file() {
+                    skipped.push(skip("not a regular file"));
+                    continue;
+                }
+                if !is_corpus_file_name(p) {
+                    skipped.push(skip(
+                        "extension not read (directories give .txt, .md, .text, .jsonl)",
+                    ));
+                    continue;
+                }
                 let id = p
                     .strip_prefix(input)
                     .unwrap_or(p)
                     .to_string_lossy()
                     .replace('\\', "/");
-                if ext == "jsonl" {
+                if is_jsonl(p) {
                     found.push(Source::Jsonl {
                         path: p.to_path_buf(),
                         id,
                     });
-                } else if TEXT_EXTENSIONS.contains(&ext) {
+                } else {
                     found.push(Source::Text {
                         path: p.to_path_buf(),
                         id,
@@ -138,7 +195,7 @@ pub fn collect_sources(inputs: &[PathBuf]) -> Result<Vec<Source>> {
             }
         }
     }
-    Ok(out)
+    Ok((out, skipped))
 }
 
 /// What reading produced: documents and warnings, in order.

@@ -1,5 +1,14 @@
 //! The `silkgraph` command line: a thin clap layer over the commands in `cli/`.
 
+/// `eprintln!` that ignores a closed or full standard error (`eprintln!` panics there):
+/// warnings and messages are lost then, but the run ends as it would have.
+macro_rules! warn_line {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod cli;
 
 use std::process::ExitCode;
@@ -43,7 +52,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("silkgraph: error: {err:#}");
+            warn_line!("silkgraph: error: {err:#}");
             ExitCode::from(2)
         }
     }

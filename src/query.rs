@@ -180,6 +180,10 @@ pub fn neighbors(g: &KnowledgeGraph, id: &str, q: &NeighborQuery) -> Vec<Neighbo
     let mut frontier: VecDeque<(String, Vec<Step>)> =
         VecDeque::from([(id.to_string(), Vec::new())]);
     for level in 1..=depth {
+        // Nothing new was reached: deeper levels would find nothing either.
+        if frontier.is_empty() {
+            break;
+        }
         let mut next = VecDeque::new();
         let mut level_rows = Vec::new();
         while let Some((node, path)) = frontier.pop_front() {
@@ -319,7 +323,8 @@ pub fn stats(g: &KnowledgeGraph, top: usize) -> GraphStats {
                 id: n.id.clone(),
                 label: n.label.clone(),
                 etype: n.etype,
-                weighted_degree: edges.iter().map(|e| e.weight).sum(),
+                // Saturating: a hand-made graph's weights must not wrap the sum.
+                weighted_degree: edges.iter().fold(0u64, |s, e| s.saturating_add(e.weight)),
                 typed_edges: edges
                     .iter()
                     .filter(|e| e.relation != CO_OCCURS_WITH)
@@ -364,5 +369,48 @@ pub fn stats(g: &KnowledgeGraph, top: usize) -> GraphStats {
         edges_by_relation,
         top_actors,
         strongest_typed_edges: strongest,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A depth far beyond the graph ends as soon as no new node is reached (it used to run
+    /// every empty level, minutes for `--depth 4294967295`).
+    #[test]
+    fn a_deep_search_stops_when_nothing_new_is_reached() {
+        let text = r#"{"directed": true, "multigraph": true,
+            "graph": {"generator": "t", "schema_version": 1, "documents": 1, "sentences": 1,
+                      "duplicate_sentences": 0, "skipped_lines": 0, "relations": "all"},
+            "nodes": [
+              {"id": "country:a", "label": "A", "type": "country", "mentions": 1, "documents": 1},
+              {"id": "country:b", "label": "B", "type": "country", "mentions": 1, "documents": 1},
+              {"id": "country:c", "label": "C", "type": "country", "mentions": 1, "documents": 1}],
+            "edges": [
+              {"key": "supplies", "source": "country:a", "target": "country:b",
+               "relation": "supplies", "symmetric": false, "weight": 1, "evidence": [],
+               "weapons": [], "years": [], "inferred": false},
+              {"key": "supplies", "source": "country:b", "target": "country:c",
+               "relation": "supplies", "symmetric": false, "weight": 1, "evidence": [],
+               "weapons": [], "years": [], "inferred": false}]}"#;
+        let g = crate::export::from_json(std::path::Path::new("t.json"), text).unwrap();
+        let rows = neighbors(
+            &g,
+            "country:a",
+            &NeighborQuery {
+                relations: Vec::new(),
+                direction: Direction::Both,
+                depth: usize::MAX,
+                min_weight: 1,
+                types: Vec::new(),
+            },
+        );
+        let reached: Vec<(usize, &str)> = rows
+            .iter()
+            .map(|r| (r.depth, r.neighbor.as_str()))
+            .collect();
+        assert!(reached.contains(&(1, "country:b")) && reached.contains(&(2, "country:c")));
+        assert!(reached.iter().all(|(d, _)| *d <= 3), "{reached:?}");
     }
 }

@@ -1,14 +1,16 @@
 //! `silkgraph diff`: compare two graphs.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use silkgraph::export::{self, ExportOptions, Format};
 
-use super::{graph_of, load_pipeline, GazetteerArgs};
+use super::input::open_graph;
+use super::io::Output;
+use super::{load_pipeline, GazetteerArgs};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum DiffFormat {
@@ -29,16 +31,16 @@ enum ColorChoice {
 
 #[derive(Args)]
 pub struct DiffArgs {
-    /// The old graph: a JSON snapshot or a corpus path
+    /// The old graph: a JSON snapshot or a corpus path (GraphML and GEXF files are refused)
     old: PathBuf,
     /// The new graph: a JSON snapshot or a corpus path
     new: PathBuf,
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     format: DiffFormat,
-    /// Write the report or union graph here instead of stdout
+    /// Write the report or union graph here (a file, a device, or - for stdout)
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
-    /// Leave co-occurrence edges out of the report details (they still count)
+    /// Leave co-occurrence edges out entirely: counts, details, exit status, every format
     #[arg(long)]
     typed_only: bool,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -49,9 +51,15 @@ pub struct DiffArgs {
 
 pub fn run(a: DiffArgs) -> Result<ExitCode> {
     use silkgraph::diff;
+    let mut out = Output::create(a.output.as_deref(), &[a.old.as_path(), Path::new(&a.new)])?;
     let p = load_pipeline(&a.gazetteer)?;
-    let old = graph_of(&p, &a.old)?;
-    let new = graph_of(&p, &a.new)?;
+    let mut old = open_graph(&p, &a.old)?;
+    let mut new = open_graph(&p, &a.new)?;
+    if a.typed_only {
+        for g in [&mut old, &mut new] {
+            g.retain_edges(|e| e.relation != silkgraph::graph::CO_OCCURS_WITH);
+        }
+    }
     let d = diff::diff(
         &old,
         &new,
@@ -67,7 +75,7 @@ pub fn run(a: DiffArgs) -> Result<ExitCode> {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            a.output.is_none()
+            out.is_stdout()
                 && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none()
         }
@@ -85,11 +93,8 @@ pub fn run(a: DiffArgs) -> Result<ExitCode> {
             export::render_decorated(&u, f, &ExportOptions::default(), &deco)
         }
     };
-    match &a.output {
-        Some(path) => export::write_atomic(path, rendered.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?,
-        None => std::io::stdout().lock().write_all(rendered.as_bytes())?,
-    }
+    out.write_all(rendered.as_bytes())?;
+    out.finish()?;
     Ok(code)
 }
 

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use silkgraph::corpus;
 
+use super::io::Output;
 use super::{load_pipeline, GazetteerArgs};
 
 #[derive(Args)]
@@ -37,7 +38,7 @@ pub fn run(a: ExplainArgs) -> Result<ExitCode> {
     let g = &pipeline.gazetteer;
     let doc = pipeline.analyse(corpus::Document::new("explain", text.clone()), false);
     let mut ctx = silkgraph::relations::DocContext::default();
-    let mut out = std::io::stdout().lock();
+    let mut out = Output::stdout();
     let mut json_sentences = Vec::new();
     for s in &doc.sentences {
         let an = pipeline.rules.analyse_sentence(
@@ -141,5 +142,6 @@ pub fn run(a: ExplainArgs) -> Result<ExitCode> {
     if a.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&json_sentences)?)?;
     }
+    out.finish()?;
     Ok(ExitCode::SUCCESS)
 }

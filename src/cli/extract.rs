@@ -1,23 +1,27 @@
 //! `silkgraph extract`: a corpus to a graph file.
 
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
 use silkgraph::corpus;
 use silkgraph::export::{self, ExportOptions, Format};
+
+use super::input::{corpus_sources, no_document};
+use super::io::Output;
 use silkgraph::pipeline::{ExtractOptions, RelationMode};
 
 use super::{load_pipeline, set_threads, GazetteerArgs};
 
 #[derive(Args)]
 pub struct ExtractArgs {
-    /// Files, directories (recursive: .txt .md .text .jsonl) or - for stdin
+    /// Files, directories (recursive: .txt .md .text .jsonl, any case) or - for stdin
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Output file (format from its extension unless --format); stdout when absent
+    /// Output file (format from its extension unless --format), a device, or - for stdout
+    /// (the default)
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
     /// Output format (default: from the -o extension, else graphml)
@@ -30,9 +34,10 @@ pub struct ExtractArgs {
     #[arg(long, default_value_t = 1, value_name = "N")]
     min_weight: u64,
     /// Read text files longer than twice this many bytes in parts of about this size, cut
-    /// at blank lines, analysed in parallel (a reference does not reach across a cut)
+    /// at blank lines, analysed in parallel (a reference does not reach across a cut);
+    /// 1024 to 1073741824 (1 GiB)
     #[arg(long, default_value_t = silkgraph::corpus::PART_BYTES as u64, value_name = "BYTES",
-          value_parser = clap::value_parser!(u64).range(1024..))]
+          value_parser = clap::value_parser!(u64).range(1024..=1 << 30))]
     part_bytes: u64,
     /// Keep at most N evidence entries per edge (the first in corpus order); weights still
     /// count every supporting sentence, and the exports give the total
@@ -42,8 +47,8 @@ pub struct ExtractArgs {
     /// GraphML: write every edge directed (symmetric ones marked symmetric=true), for networkx
     #[arg(long)]
     graphml_directed_only: bool,
-    /// Worker threads (default: all cores)
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1 to 256 (default: all cores)
+    #[arg(long, value_name = "N", value_parser = super::threads_parser())]
     threads: Option<usize>,
     /// No progress bar, no summary
     #[arg(short, long)]
@@ -54,13 +59,20 @@ pub struct ExtractArgs {
 
 pub fn run(a: ExtractArgs) -> Result<ExitCode> {
     set_threads(a.threads)?;
-    let format = a
-        .format
-        .or_else(|| a.output.as_deref().and_then(Format::from_path))
-        .unwrap_or(Format::Graphml);
     let started = std::time::Instant::now();
+    // The output is checked (and its temp file made) before anything is read.
+    let inputs: Vec<&Path> = a.paths.iter().map(PathBuf::as_path).collect();
+    let mut out = Output::create(a.output.as_deref(), &inputs)?;
+    let format = match a.format {
+        Some(f) => f,
+        None if out.is_file() => {
+            let path = out.path().expect("a file has a path");
+            Format::from_path(path).ok_or_else(|| unknown_format(path))?
+        }
+        None => Format::Graphml,
+    };
     let pipeline = load_pipeline(&a.gazetteer)?;
-    let sources = corpus::collect_sources(&a.paths).context("cannot read the corpus")?;
+    let (sources, skipped) = corpus_sources(&a.paths)?;
     let total: u64 = sources
         .iter()
         .filter_map(|s| match s {
@@ -85,7 +97,7 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
                 let line = format!("silkgraph: warning: {w}");
                 match &bar {
                     Some(b) => b.println(line),
-                    None => eprintln!("{line}"),
+                    None => warn_line!("{line}"),
                 }
             },
             |bytes| {
@@ -98,20 +110,16 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    // Replacing the previous output with an empty graph would lose it for nothing.
+    if report.documents == 0 {
+        return Err(no_document(&skipped, true));
+    }
     let opts = ExportOptions {
         graphml_directed_only: a.graphml_directed_only,
     };
-    match &a.output {
-        Some(path) => {
-            export::write_atomic_with(path, |w| export::write_to(&graph, format, &opts, w))
-                .with_context(|| format!("cannot write {}", path.display()))?
-        }
-        None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            export::write_to(&graph, format, &opts, &mut out)?;
-            out.flush()?;
-        }
-    }
+    export::write_to(&graph, format, &opts, &mut out)?;
+    let shown = out.path().map(|p| format!(" -> {}", p.display()));
+    out.finish()?;
     if !a.quiet {
         let secs = started.elapsed().as_secs_f64();
         let skipped = if report.skipped_by_rule.is_empty() {
@@ -127,7 +135,7 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
                     .join(", ")
             )
         };
-        eprintln!(
+        warn_line!(
             "silkgraph: {} documents, {} sentences ({} duplicates counted once), {} mentions; skipped {} boilerplate lines{}; graph {} nodes, {} edges{}; {:.2} s",
             report.documents,
             report.sentences,
@@ -137,10 +145,7 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
             skipped,
             graph.node_count(),
             graph.edge_count(),
-            a.output
-                .as_deref()
-                .map(|p| format!(" -> {}", p.display()))
-                .unwrap_or_default(),
+            shown.unwrap_or_default(),
             secs
         );
     }
@@ -149,6 +154,24 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
     std::mem::forget(graph);
     std::mem::forget(pipeline);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The error for an output whose extension names no format: the formats are listed from
+/// [`Format`] itself, so a new format shows up here by itself.
+fn unknown_format(path: &Path) -> anyhow::Error {
+    use clap::ValueEnum;
+    let names: Vec<String> = Format::value_variants()
+        .iter()
+        .filter_map(|f| f.to_possible_value())
+        .map(|v| v.get_name().to_string())
+        .collect();
+    anyhow::anyhow!(
+        "cannot tell the output format of {} from its extension: name the file .{} or give \
+         --format {}",
+        path.display(),
+        names.join(", ."),
+        names.join("|")
+    )
 }
 
 fn progress_bar(quiet: bool, total: u64) -> Option<indicatif::ProgressBar> {

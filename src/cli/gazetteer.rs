@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Subcommand;
 
+use super::io::Output;
 use super::{load_pipeline, GazetteerArgs};
 
 #[derive(Subcommand)]
@@ -60,27 +61,30 @@ pub fn run(c: GazetteerCommand) -> Result<ExitCode> {
             let g = match Gazetteer::from_sources(&files) {
                 Ok(g) => g,
                 Err(e) => {
-                    eprintln!("{e}");
-                    eprintln!("silkgraph: gazetteer check failed");
+                    warn_line!("{e}");
+                    warn_line!("silkgraph: gazetteer check failed");
                     return Ok(ExitCode::from(2));
                 }
             };
             let warnings = g.lint();
+            let mut out = Output::stdout();
             for w in &warnings {
-                println!("warning: {w}");
+                writeln!(out, "warning: {w}")?;
             }
-            println!(
+            writeln!(
+                out,
                 "ok: {} entities, {} aliases, {} warnings",
                 g.entities.len(),
                 g.aliases.len(),
                 warnings.len()
-            );
+            )?;
+            out.finish()?;
             Ok(ExitCode::SUCCESS)
         }
         GazetteerCommand::Stats { gazetteer } => {
             let p = load_pipeline(&gazetteer)?;
             let g = &p.gazetteer;
-            let mut out = std::io::stdout().lock();
+            let mut out = Output::stdout();
             writeln!(out, "{:<14}{:>9}{:>9}", "type", "entities", "aliases")?;
             for t in silkgraph::gazetteer::EntityType::ALL {
                 let n = g.entities.iter().filter(|e| e.etype == t).count();
@@ -114,6 +118,7 @@ pub fn run(c: GazetteerCommand) -> Result<ExitCode> {
                 "\ncase-sensitive aliases: {cs}; ambiguous claims: {amb}; automaton patterns: {}",
                 p.matcher.pattern_count()
             )?;
+            out.finish()?;
             Ok(ExitCode::SUCCESS)
         }
         GazetteerCommand::Lookup { name, gazetteer } => {
@@ -131,9 +136,11 @@ pub fn run(c: GazetteerCommand) -> Result<ExitCode> {
                     }
                 );
             }
+            let mut out = Output::stdout();
             for a in hits {
                 let e = g.entity(a.entity);
-                println!(
+                writeln!(
+                    out,
                     "{}\t{}\t{}\tkind={}\tcase={}{}{}\t{}",
                     e.id,
                     e.name,
@@ -149,14 +156,15 @@ pub fn run(c: GazetteerCommand) -> Result<ExitCode> {
                         .map(|p| format!("\tplace-reading={}", g.entity(p).id))
                         .unwrap_or_default(),
                     a.loc
-                );
+                )?;
             }
+            out.finish()?;
             Ok(ExitCode::SUCCESS)
         }
         GazetteerCommand::List { format, gazetteer } => {
             let p = load_pipeline(&gazetteer)?;
             let g = &p.gazetteer;
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut out = Output::stdout();
             for a in &g.aliases {
                 let e = g.entity(a.entity);
                 match format {
@@ -180,7 +188,7 @@ pub fn run(c: GazetteerCommand) -> Result<ExitCode> {
                     )?,
                 }
             }
-            out.flush()?;
+            out.finish()?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -1,10 +1,12 @@
 //! The commands, one module each, and what they share: the gazetteer options, the report
-//! format, and where inputs are opened.
+//! format, option ranges, where inputs are opened ([`input`]) and outputs written ([`io`]).
 
 pub mod diff;
 pub mod explain;
 pub mod extract;
 pub mod gazetteer;
+pub mod input;
+pub mod io;
 pub mod neighbors;
 pub mod stats;
 pub mod tag;
@@ -41,10 +43,18 @@ pub enum ReportFormat {
     Json,
 }
 
+/// `--threads`: more threads than this only costs memory and start-up.
+pub const MAX_THREADS: u64 = 256;
+
+/// The parser of `--threads N`: 1..=[`MAX_THREADS`].
+pub fn threads_parser() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::new().range(1..=MAX_THREADS)
+}
+
 pub fn set_threads(threads: Option<usize>) -> Result<()> {
     if let Some(n) = threads {
         rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
+            .num_threads(n)
             .build_global()
             .context("cannot start the worker threads")?;
     }
@@ -53,9 +63,4 @@ pub fn set_threads(threads: Option<usize>) -> Result<()> {
 
 pub fn load_pipeline(g: &GazetteerArgs) -> Result<Pipeline> {
     Pipeline::load(&g.config()).context("cannot load the gazetteer")
-}
-
-pub fn graph_of(p: &Pipeline, path: &std::path::Path) -> Result<silkgraph::graph::KnowledgeGraph> {
-    p.graph_from(path, |w| eprintln!("silkgraph: warning: {w}"))
-        .with_context(|| format!("cannot load the graph {}", path.display()))
 }

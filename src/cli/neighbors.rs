@@ -7,11 +7,14 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
-use super::{graph_of, load_pipeline, GazetteerArgs, ReportFormat};
+use super::input::open_graph;
+use super::io::Output;
+use super::{load_pipeline, GazetteerArgs, ReportFormat};
 
 #[derive(Args)]
 pub struct NeighborsArgs {
-    /// A JSON snapshot written by `extract -o x.json`, or a corpus path (extracted on the fly)
+    /// A JSON snapshot written by `extract -o x.json`, or a corpus path (extracted on the
+    /// fly); GraphML and GEXF files are refused
     graph: PathBuf,
     /// The entity: any alias, id or label, case-insensitive ("Islamabad", "pakistan", "PAK")
     entity: String,
@@ -20,8 +23,9 @@ pub struct NeighborsArgs {
     relations: Vec<String>,
     #[arg(long, value_enum, default_value_t = silkgraph::query::Direction::Both)]
     direction: silkgraph::query::Direction,
-    /// Follow neighbors of neighbors up to this many hops
-    #[arg(long, default_value_t = 1, value_name = "N")]
+    /// Follow neighbors of neighbors up to this many hops, 1 to 64
+    #[arg(long, default_value_t = 1, value_name = "N",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
     depth: usize,
     /// Only edges supported by at least this many distinct sentences
     #[arg(long, default_value_t = 1, value_name = "W")]
@@ -41,7 +45,7 @@ pub struct NeighborsArgs {
 pub fn run(a: NeighborsArgs) -> Result<ExitCode> {
     use silkgraph::query::{self, NeighborQuery};
     let p = load_pipeline(&a.gazetteer)?;
-    let g = graph_of(&p, &a.graph)?;
+    let g = open_graph(&p, &a.graph)?;
     let types = a
         .types
         .iter()
@@ -78,11 +82,11 @@ pub fn run(a: NeighborsArgs) -> Result<ExitCode> {
         },
     );
     let node = g.node(&id).expect("resolved");
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = Output::stdout();
     if a.format == ReportFormat::Json {
         let v = serde_json::json!({"entity": {"id": node.id, "label": node.label, "type": node.etype}, "neighbors": rows});
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
-        out.flush()?;
+        out.finish()?;
         return Ok(ExitCode::SUCCESS);
     }
     writeln!(
@@ -149,6 +153,6 @@ pub fn run(a: NeighborsArgs) -> Result<ExitCode> {
             }
         }
     }
-    out.flush()?;
+    out.finish()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -7,11 +7,13 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
-use super::{graph_of, load_pipeline, GazetteerArgs, ReportFormat};
+use super::input::open_graph;
+use super::io::Output;
+use super::{load_pipeline, GazetteerArgs, ReportFormat};
 
 #[derive(Args)]
 pub struct StatsArgs {
-    /// A JSON snapshot or a corpus path
+    /// A JSON snapshot or a corpus path (GraphML and GEXF files are refused)
     graph: PathBuf,
     /// How many top actors and strongest edges to list
     #[arg(long, default_value_t = 10)]
@@ -24,12 +26,12 @@ pub struct StatsArgs {
 
 pub fn run(a: StatsArgs) -> Result<ExitCode> {
     let p = load_pipeline(&a.gazetteer)?;
-    let g = graph_of(&p, &a.graph)?;
+    let g = open_graph(&p, &a.graph)?;
     let s = silkgraph::query::stats(&g, a.top);
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = Output::stdout();
     if a.format == ReportFormat::Json {
         writeln!(out, "{}", serde_json::to_string_pretty(&s)?)?;
-        out.flush()?;
+        out.finish()?;
         return Ok(ExitCode::SUCCESS);
     }
     writeln!(
@@ -78,6 +80,6 @@ pub fn run(a: StatsArgs) -> Result<ExitCode> {
             e.weight, e.source, arrow, e.target, e.relation, extra
         )?;
     }
-    out.flush()?;
+    out.finish()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,8 @@ use anyhow::{Context, Result};
 use clap::Args;
 use silkgraph::corpus;
 
+use super::input::{corpus_sources, no_document};
+use super::io::Output;
 use super::{load_pipeline, GazetteerArgs};
 
 #[derive(Args)]
@@ -21,9 +23,9 @@ pub struct TagArgs {
 
 pub fn run(a: TagArgs) -> Result<ExitCode> {
     let pipeline = load_pipeline(&a.gazetteer)?;
-    let sources = corpus::collect_sources(&a.paths).context("cannot read the corpus")?;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let (sources, skipped) = corpus_sources(&a.paths)?;
+    let mut out = Output::stdout();
+    let mut documents = 0u64;
     let g = &pipeline.gazetteer;
     // Sentences of the earlier parts of a document read in parts.
     let mut sentence_base = 0;
@@ -33,11 +35,12 @@ pub fn run(a: TagArgs) -> Result<ExitCode> {
         let read = corpus::for_each_item(src, &mut |item| {
             let doc = match item {
                 corpus::Item::Warning(w) => {
-                    eprintln!("silkgraph: warning: {w}");
+                    warn_line!("silkgraph: warning: {w}");
                     return Ok(());
                 }
                 corpus::Item::Doc(d) => d,
             };
+            documents += 1;
             let a = pipeline.analyse(doc, false);
             sentence_base = if a.continues {
                 sentence_base + part_sentences
@@ -83,6 +86,9 @@ pub fn run(a: TagArgs) -> Result<ExitCode> {
         }
         read.context("cannot read the corpus")?;
     }
-    out.flush()?;
+    if documents == 0 {
+        return Err(no_document(&skipped, true));
+    }
+    out.finish()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use silkgraph::corpus;
 
+use super::input::{corpus_sources, gives_a_document, no_document};
+use super::io::Output;
 use super::{load_pipeline, GazetteerArgs, ReportFormat};
 
 #[derive(Args)]
@@ -32,16 +33,20 @@ pub struct UnmatchedArgs {
 
 pub fn run(a: UnmatchedArgs) -> Result<ExitCode> {
     let p = load_pipeline(&a.gazetteer)?;
-    let sources = corpus::collect_sources(&a.paths).context("cannot read the corpus")?;
+    let (sources, skipped) = corpus_sources(&a.paths)?;
     let mut rows = silkgraph::unmatched::find_unmatched(&p, &sources, |w| {
-        eprintln!("silkgraph: warning: {w}")
+        warn_line!("silkgraph: warning: {w}")
     })
     .context("cannot read the corpus")?;
+    // No row: an empty table, or a corpus that gave no document (every file empty or binary)?
+    if rows.is_empty() && !gives_a_document(&sources)? {
+        return Err(no_document(&skipped, true));
+    }
     rows.retain(|r| r.count >= a.min_count && a.kind.as_deref().is_none_or(|k| k == r.kind));
     if a.limit > 0 {
         rows.truncate(a.limit);
     }
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = Output::stdout();
     if a.format == ReportFormat::Json {
         writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
     } else {
@@ -62,6 +67,6 @@ pub fn run(a: UnmatchedArgs) -> Result<ExitCode> {
             )?;
         }
     }
-    out.flush()?;
+    out.finish()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -77,25 +77,77 @@ pub fn to_json_value(g: &KnowledgeGraph) -> serde_json::Value {
     serde_json::to_value(node_link(g)).expect("graph serialises")
 }
 
-/// Parse a snapshot from JSON text; `name` is used in errors.
+/// The largest count a snapshot may hold (2^53 - 1, the largest integer every JSON reader
+/// keeps exact). Sums of counts (weighted degree) then stay far from `u64::MAX`.
+pub const MAX_COUNT: u64 = (1 << 53) - 1;
+
+/// Parse a snapshot from JSON text; `name` is used in errors. A snapshot of another schema
+/// version, with a node id or an edge twice, an edge to a node that is not in the file, or a
+/// count out of range is rejected: each would make a query answer wrong without saying so.
 pub fn from_json(name: &Path, text: &str) -> Result<KnowledgeGraph> {
-    let nl: NodeLink = serde_json::from_str(text).map_err(|e| Error::Snapshot {
+    let bad = |message: String| Error::Snapshot {
         path: name.to_path_buf(),
-        message: format!("line {}, column {}: {e}", e.line(), e.column()),
-    })?;
+        message,
+    };
+    let nl: NodeLink = serde_json::from_str(text)
+        .map_err(|e| bad(format!("line {}, column {}: {e}", e.line(), e.column())))?;
     let mut g = KnowledgeGraph::new();
+    let version = g.meta.schema_version;
+    if nl.graph.schema_version != version {
+        return Err(bad(format!(
+            "schema_version {} is not the version this build reads ({version})",
+            nl.graph.schema_version
+        )));
+    }
+    let counts = |what: &str, values: &[(&str, u64)]| -> Result<()> {
+        for (field, v) in values {
+            if *v > MAX_COUNT {
+                return Err(bad(format!(
+                    "{field} {v} of {what} is out of range (at most {MAX_COUNT})"
+                )));
+            }
+        }
+        Ok(())
+    };
+    let m = &nl.graph;
+    counts(
+        "the graph",
+        &[
+            ("documents", m.documents),
+            ("sentences", m.sentences),
+            ("duplicate_sentences", m.duplicate_sentences),
+            ("skipped_lines", m.skipped_lines),
+        ],
+    )?;
     g.meta = nl.graph;
     for n in nl.nodes {
+        counts(
+            &format!("node {}", n.id),
+            &[("mentions", n.mentions), ("documents", n.documents)],
+        )?;
+        if g.node_index(&n.id).is_some() {
+            return Err(bad(format!("duplicate node id {}", n.id)));
+        }
         g.insert_node(n);
     }
     for le in nl.edges {
-        let (s, t) = (le.edge.source.clone(), le.edge.target.clone());
-        if g.insert_edge(le.edge).is_none() {
-            return Err(Error::Snapshot {
-                path: name.to_path_buf(),
-                message: format!("edge {s} -> {t} names a node that is not in the file"),
-            });
+        let e = &le.edge;
+        let what = format!("edge {} -[{}]-> {}", e.source, e.relation, e.target);
+        counts(&what, &[("weight", e.weight)])?;
+        for end in [&e.source, &e.target] {
+            if g.node_index(end).is_none() {
+                return Err(bad(format!(
+                    "{what} names node {end}, which is not in the file"
+                )));
+            }
         }
+        // A symmetric relation is stored once per pair, in either order.
+        let twice = g.edge(&e.source, &e.relation, &e.target).is_some()
+            || (e.symmetric && g.edge(&e.target, &e.relation, &e.source).is_some());
+        if twice {
+            return Err(bad(format!("duplicate edge: {what}")));
+        }
+        g.insert_edge(le.edge);
     }
     Ok(g)
 }
