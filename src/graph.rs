@@ -32,6 +32,26 @@ pub struct Node {
     last_doc: Option<u32>,
 }
 
+impl Node {
+    /// A node as it is read back from a file (`graph_from` on GraphML or GEXF).
+    pub fn new(
+        id: String,
+        label: String,
+        etype: EntityType,
+        mentions: u64,
+        documents: u64,
+    ) -> Self {
+        Node {
+            id,
+            label,
+            etype,
+            mentions,
+            documents,
+            last_doc: None,
+        }
+    }
+}
+
 /// Where an edge is stated.
 ///
 /// Serialized with the fields `doc`, `sentence`, `start`, `end` and, when present, `text`,
@@ -418,6 +438,22 @@ impl KnowledgeGraph {
                 self.edges.remove(&(na, r, nb));
             }
         }
+    }
+
+    /// Drop nodes without any edge (`extract --relations typed`: the entities no typed
+    /// relation names). Returns how many were dropped.
+    pub fn remove_isolated(&mut self) -> usize {
+        let gone: Vec<NodeIndex> = self
+            .graph
+            .node_indices()
+            .filter(|&n| self.graph.neighbors_undirected(n).next().is_none())
+            .collect();
+        for &n in &gone {
+            if let Some(node) = self.graph.remove_node(n) {
+                self.nodes.remove(&node.id);
+            }
+        }
+        gone.len()
     }
 
     /// Nodes sorted by id: the order every exporter writes.

@@ -59,7 +59,8 @@ enum Command {
 
 #[derive(Args)]
 struct NeighborsArgs {
-    /// A JSON snapshot written by `extract -o x.json`, or a corpus path (extracted on the fly)
+    /// A graph written by `extract` (.json, .graphml, .gexf), or a corpus path (extracted on
+    /// the fly)
     graph: PathBuf,
     /// The entity: any alias, id or label, case-insensitive ("Islamabad", "pakistan", "PAK")
     entity: String,
@@ -111,9 +112,9 @@ enum ColorChoice {
 
 #[derive(Args)]
 struct DiffArgs {
-    /// The old graph: a JSON snapshot or a corpus path
+    /// The old graph: a .json, .graphml or .gexf written by `extract`, or a corpus path
     old: PathBuf,
-    /// The new graph: a JSON snapshot or a corpus path
+    /// The new graph: a .json, .graphml or .gexf written by `extract`, or a corpus path
     new: PathBuf,
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     format: DiffFormat,
@@ -131,7 +132,7 @@ struct DiffArgs {
 
 #[derive(Args)]
 struct StatsArgs {
-    /// A JSON snapshot or a corpus path
+    /// A .json, .graphml or .gexf written by `extract`, or a corpus path
     graph: PathBuf,
     /// How many top actors and strongest edges to list
     #[arg(long, default_value_t = 10)]
@@ -219,7 +220,9 @@ struct ExtractArgs {
     /// Files, directories (recursive: .txt .md .text .jsonl) or - for stdin
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Output file (format from its extension unless --format); stdout when absent
+    /// Output file (format from its extension unless --format); stdout when absent. CSV:
+    /// `-o NAME.csv` writes NAME.nodes.csv and NAME.edges.csv, `-o DIR/` DIR/nodes.csv and
+    /// DIR/edges.csv
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
     /// Output format (default: from the -o extension, else graphml)
@@ -236,9 +239,17 @@ struct ExtractArgs {
     #[arg(long, default_value_t = silkgraph::corpus::PART_BYTES as u64, value_name = "BYTES",
           value_parser = clap::value_parser!(u64).range(1024..))]
     part_bytes: u64,
-    /// GraphML: write every edge directed (symmetric ones marked symmetric=true), for networkx
+    /// GraphML and GEXF: write symmetric relations as undirected edges of a mixed graph, as
+    /// Gephi draws them (networkx cannot read such files; igraph makes the edges directed).
+    /// By default every edge is directed and symmetric ones carry symmetric=true
     #[arg(long)]
+    mixed_directions: bool,
+    /// The default since every edge is directed unless --mixed-directions; kept for scripts
+    #[arg(long, hide = true, conflicts_with = "mixed_directions")]
     graphml_directed_only: bool,
+    /// With --relations typed: keep the entities no typed relation names (dropped by default)
+    #[arg(long)]
+    keep_isolated: bool,
     /// Worker threads (default: all cores)
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -329,6 +340,7 @@ fn extract(a: ExtractArgs) -> Result<ExitCode> {
         relations: a.relations,
         min_weight: a.min_weight,
         part_bytes: Some(a.part_bytes as usize),
+        keep_isolated: a.keep_isolated,
     };
     let (graph, report) = pipeline
         .extract(
@@ -352,12 +364,12 @@ fn extract(a: ExtractArgs) -> Result<ExitCode> {
         b.finish_and_clear();
     }
     let opts = ExportOptions {
-        graphml_directed_only: a.graphml_directed_only,
+        mixed_directions: a.mixed_directions,
     };
     match &a.output {
         Some(path) => {
-            export::write_atomic_with(path, |w| export::write_to(&graph, format, &opts, w))
-                .with_context(|| format!("cannot write {}", path.display()))?
+            export::write_file(&graph, format, &opts, path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
         }
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
