@@ -1098,33 +1098,35 @@ fn explain(a: ExplainArgs) -> Result<ExitCode> {
 }
 
 fn gazetteer_cmd(c: GazetteerCommand) -> Result<ExitCode> {
-    use silkgraph::gazetteer::{self, Gazetteer};
+    use silkgraph::gazetteer;
     match c {
         GazetteerCommand::Check { dir, with_default } => {
-            let mut files = Vec::new();
-            if dir.is_none() || with_default {
-                files.extend(gazetteer::embedded_files());
-            }
-            if let Some(d) = &dir {
-                files.extend(gazetteer::read_dir_files(d)?);
-            }
-            let g = match Gazetteer::from_sources(&files) {
-                Ok(g) => g,
+            let r = match gazetteer::check(dir.as_deref(), with_default) {
+                Ok(r) => r,
                 Err(e) => {
                     eprintln!("{e}");
                     eprintln!("silkgraph: gazetteer check failed");
                     return Ok(ExitCode::from(2));
                 }
             };
-            let warnings = g.lint();
-            for w in &warnings {
-                println!("warning: {w}");
+            for w in &r.warnings {
+                println!("warning: {w} [{}]", w.key);
             }
+            for s in &r.stale {
+                println!("warning: {s}: accepted, but the warning no longer occurs");
+            }
+            let relations = r
+                .relations
+                .as_ref()
+                .map(|(f, n)| format!("; {f}: {n} relations"))
+                .unwrap_or_default();
             println!(
-                "ok: {} entities, {} aliases, {} warnings",
-                g.entities.len(),
-                g.aliases.len(),
-                warnings.len()
+                "ok: {} entities, {} aliases{relations}, {} warnings ({} accepted in {})",
+                r.entities,
+                r.aliases,
+                r.warnings.len() + r.stale.len(),
+                r.accepted,
+                gazetteer::ACCEPTED_WARNINGS
             );
             Ok(ExitCode::SUCCESS)
         }
