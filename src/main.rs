@@ -1104,7 +1104,8 @@ fn gazetteer_cmd(c: GazetteerCommand) -> Result<ExitCode> {
             let r = match gazetteer::check(dir.as_deref(), with_default) {
                 Ok(r) => r,
                 Err(e) => {
-                    eprintln!("{e}");
+                    // With its causes: an unreadable path names the I/O error.
+                    eprintln!("{:#}", anyhow::Error::from(e));
                     eprintln!("silkgraph: gazetteer check failed");
                     return Ok(ExitCode::from(2));
                 }
