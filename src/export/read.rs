@@ -821,6 +821,61 @@ mod tests {
         }
     }
 
+    /// A small graph in both formats, as the writers produce it.
+    fn documents() -> Vec<String> {
+        let mut g = read(SAMPLE).unwrap();
+        g.meta.documents = 2;
+        let opts = crate::export::ExportOptions::default();
+        vec![
+            crate::export::render(&g, crate::export::Format::Graphml, &opts),
+            crate::export::render(&g, crate::export::Format::Gexf, &opts),
+        ]
+    }
+
+    const SAMPLE: &str = r#"<graphml>
+<key id="t" for="node" attr.name="type"/><key id="r" for="edge" attr.name="relation"/>
+<key id="e" for="edge" attr.name="evidence"/><key id="w" for="edge" attr.name="weapons"/>
+<key id="s" for="edge" attr.name="status"/><key id="y" for="edge" attr.name="years"/>
+<graph edgedefault="directed">
+<node id="country:a"><data key="t">country</data></node>
+<node id="country:b"><data key="t">country</data></node>
+<edge source="country:a" target="country:b"><data key="r">supplies_arms_to</data>
+<data key="e">d.txt#1@0-9; d.txt#2@10-20</data><data key="w">J-10C</data>
+<data key="s">agreed</data><data key="y">2020; 2021</data></edge>
+</graph></graphml>"#;
+
+    /// What the writers produce reads back as the graph written.
+    #[test]
+    fn written_documents_read_back() {
+        let g = read(SAMPLE).unwrap();
+        for doc in documents() {
+            let back = read(&doc).unwrap();
+            assert_eq!(
+                crate::export::to_json_value(&back)["edges"],
+                crate::export::to_json_value(&g)["edges"]
+            );
+            assert_eq!(back.meta.documents, 2);
+        }
+    }
+
+    proptest::proptest! {
+        /// Truncated or corrupted files are refused (or read), never a panic.
+        #[test]
+        fn damaged_documents_never_panic(
+            which in 0usize..2,
+            cut in 0usize..4000,
+            edits in proptest::collection::vec((0usize..4000, proptest::num::u8::ANY), 0..4),
+        ) {
+            let mut bytes = documents()[which].clone().into_bytes();
+            for (at, b) in edits {
+                let n = bytes.len();
+                bytes[at % n] = b;
+            }
+            bytes.truncate(cut.min(bytes.len()));
+            let _ = read_xml(Path::new("t"), bytes.as_slice());
+        }
+    }
+
     #[test]
     fn reads_references_and_undirected_edges() {
         let g = read(
