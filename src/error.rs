@@ -27,6 +27,9 @@ pub enum Error {
     /// A JSON snapshot cannot be parsed.
     #[error("{path}: not a silkgraph JSON snapshot: {message}")]
     Snapshot { path: PathBuf, message: String },
+    /// A GraphML or GEXF file cannot be read as a silkgraph graph.
+    #[error("{}: cannot read it as a graph written by silkgraph: {message}", .path.display())]
+    GraphFile { path: PathBuf, message: String },
     /// Anything else the caller asked for that cannot be done.
     #[error("{0}")]
     Invalid(String),

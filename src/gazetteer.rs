@@ -226,6 +226,128 @@ struct AliasRule {
     not_followed_by: Vec<String>,
 }
 
+/// A maintenance warning of `gazetteer check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// `file:line` of the entry.
+    pub loc: String,
+    /// A stable key without the location (`short-alias country:iran "Iran"`, `shadowed ...`,
+    /// `no-maker ...`): the line that accepts the warning in `accepted_warnings.txt`.
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.loc, self.message)
+    }
+}
+
+/// The file of reviewed warnings beside the entity files (one key per line).
+pub const ACCEPTED_WARNINGS: &str = "accepted_warnings.txt";
+
+/// The accepted warnings of the embedded default.
+pub static EMBEDDED_ACCEPTED_WARNINGS: &str = include_str!("../gazetteer/accepted_warnings.txt");
+
+/// What `gazetteer check` found.
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    pub entities: usize,
+    pub aliases: usize,
+    /// Warnings no accepted line covers.
+    pub warnings: Vec<Warning>,
+    /// Warnings covered by an accepted line.
+    pub accepted: usize,
+    /// Accepted lines that match no warning any more (`file:line: key`): stale entries.
+    pub stale: Vec<String>,
+    /// The relation rules file checked, with its relation count.
+    pub relations: Option<(String, usize)>,
+}
+
+/// `gazetteer check`: load and validate the entity files of `dir` (with the embedded
+/// default when `with_default` or when no `dir` is given), then `dir`'s `relations.toml`
+/// with the loader `extract --gazetteer` uses, then lint, leaving out the warnings listed
+/// in `accepted_warnings.txt` (the default's and `dir`'s). Errors are load errors: what
+/// would make `extract` fail.
+pub fn check(dir: Option<&Path>, with_default: bool) -> Result<CheckReport> {
+    let mut files = Vec::new();
+    let default = dir.is_none() || with_default;
+    if default {
+        files.extend(embedded_files());
+    }
+    if let Some(d) = dir {
+        files.extend(read_dir_files(d)?);
+    }
+    let g = Gazetteer::from_sources(&files)?;
+    let mut report = CheckReport {
+        entities: g.entities.len(),
+        aliases: g.aliases.len(),
+        ..Default::default()
+    };
+    if let Some(d) = dir {
+        let p = d.join("relations.toml");
+        if p.is_file() {
+            let bytes = std::fs::read(&p).map_err(|e| Error::io(&p, e))?;
+            let name = p.display().to_string();
+            let text = String::from_utf8(bytes).map_err(|e| {
+                Error::data(
+                    &name,
+                    crate::error::line_of(
+                        &String::from_utf8_lossy(e.as_bytes()),
+                        e.utf8_error().valid_up_to(),
+                    ),
+                    "the file is not UTF-8",
+                )
+            })?;
+            let rules = crate::relations::RelationRules::parse(&name, &text, &g)?;
+            report.relations = Some((name, rules.relations().len()));
+        }
+    }
+    // Accepted keys with where they are written.
+    let mut accepted: Vec<(String, String, bool)> = Vec::new();
+    let mut add = |file: &str, text: &str| {
+        for (i, line) in text.lines().enumerate() {
+            let key = line.trim();
+            if !key.is_empty() && !key.starts_with('#') {
+                accepted.push((key.to_string(), format!("{file}:{}", i + 1), false));
+            }
+        }
+    };
+    if default {
+        add(
+            &format!("<embedded>/{ACCEPTED_WARNINGS}"),
+            EMBEDDED_ACCEPTED_WARNINGS,
+        );
+    }
+    if let Some(d) = dir {
+        let p = d.join(ACCEPTED_WARNINGS);
+        if p.is_file() {
+            let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+            add(&p.display().to_string(), &text);
+        }
+    }
+    let index: HashMap<String, usize> = accepted
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _, _))| (k.clone(), i))
+        .collect();
+    for w in g.lint_warnings() {
+        match index.get(&w.key) {
+            Some(&i) => {
+                accepted[i].2 = true;
+                report.accepted += 1;
+            }
+            None => report.warnings.push(w),
+        }
+    }
+    report.stale = accepted
+        .into_iter()
+        .filter(|(_, _, used)| !used)
+        .map(|(k, at, _)| format!("{at}: {k}"))
+        .collect();
+    Ok(report)
+}
+
 /// A gazetteer source file: a display name and its text.
 pub struct SourceFile {
     pub name: String,
@@ -866,29 +988,50 @@ impl Gazetteer {
     }
 
     fn collect_warnings(&mut self) {
-        for e in &self.entities {
-            if e.etype == EntityType::Weapon && e.made_by.is_empty() {
-                self.warnings
-                    .push(format!("{}: weapon {} has no `made_by`", e.loc, e.id));
-            }
-        }
+        self.warnings = self
+            .weapons_without_makers()
+            .map(|w| w.to_string())
+            .collect();
+    }
+
+    fn weapons_without_makers(&self) -> impl Iterator<Item = Warning> + '_ {
+        self.entities
+            .iter()
+            .filter(|e| e.etype == EntityType::Weapon && e.made_by.is_empty())
+            .map(|e| Warning {
+                loc: e.loc.to_string(),
+                key: format!("no-maker {}", e.id),
+                message: format!("weapon {} has no `made_by`", e.id),
+            })
+    }
+
+    /// Maintenance warnings beyond the load-time errors, as `file:line: message`.
+    pub fn lint(&self) -> Vec<String> {
+        self.lint_warnings().iter().map(|w| w.to_string()).collect()
     }
 
     /// Maintenance warnings beyond the load-time errors: weapons without makers, aliases
     /// that a longer alias of another entity always shadows at the same start, and very short
-    /// case-insensitive aliases.
-    pub fn lint(&self) -> Vec<String> {
-        let mut w = self.warnings.clone();
+    /// case-insensitive aliases made of letters only (a designation with a digit, as
+    /// "Su-27", is no word of running text).
+    pub fn lint_warnings(&self) -> Vec<Warning> {
+        let mut w: Vec<Warning> = self.weapons_without_makers().collect();
         for a in &self.aliases {
             if a.generated {
                 continue;
             }
             let letters = a.text.chars().filter(|c| c.is_alphanumeric()).count();
-            if !a.case_sensitive && letters <= 4 {
-                w.push(format!(
-                    "{}: short alias {:?} of {} matches case-insensitively; consider case = \"sensitive\"",
-                    a.loc, a.text, self.entities[a.entity as usize].id
-                ));
+            let has_digit = a.text.chars().any(|c| c.is_numeric());
+            if !a.case_sensitive && letters <= 4 && !has_digit {
+                let id = &self.entities[a.entity as usize].id;
+                w.push(Warning {
+                    loc: a.loc.to_string(),
+                    key: format!("short-alias {id} {:?}", a.text),
+                    message: format!(
+                        "short alias {:?} of {id} matches case-insensitively; consider case = \"sensitive\"",
+                        a.text
+                    ),
+                });
             }
         }
         // Shadowing: an alias that is a word-prefix of another entity's alias (as "South
@@ -908,14 +1051,18 @@ impl Gazetteer {
                 }
                 let (a, b) = (&self.aliases[*i], &self.aliases[*j]);
                 if a.entity != b.entity && g[f.len()..].starts_with(' ') {
-                    w.push(format!(
-                        "{}: alias {:?} of {} is shadowed by {:?} of {} where the longer one occurs",
-                        a.loc,
-                        a.text,
-                        self.entities[a.entity as usize].id,
-                        b.text,
-                        self.entities[b.entity as usize].id
-                    ));
+                    let (ia, ib) = (
+                        &self.entities[a.entity as usize].id,
+                        &self.entities[b.entity as usize].id,
+                    );
+                    w.push(Warning {
+                        loc: a.loc.to_string(),
+                        key: format!("shadowed {ia} {:?} by {ib} {:?}", a.text, b.text),
+                        message: format!(
+                            "alias {:?} of {ia} is shadowed by {:?} of {ib} where the longer one occurs",
+                            a.text, b.text
+                        ),
+                    });
                     break;
                 }
             }
@@ -980,6 +1127,62 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn check_dir(files: &[(&str, &[u8])]) -> Result<CheckReport> {
+        let d = tempfile::tempdir().unwrap();
+        for (name, bytes) in files {
+            std::fs::write(d.path().join(name), bytes).unwrap();
+        }
+        check(Some(d.path()), false)
+    }
+
+    const ONE: &[u8] =
+        b"[[entity]]\nid = \"place:xa\"\ntype = \"place\"\nname = \"Xa\"\nnames = [\"Xarq\"]\n";
+
+    /// `check DIR` loads DIR's relations.toml with extract's loader: what makes extract
+    /// fail makes check fail.
+    #[test]
+    fn check_validates_the_relation_rules() {
+        let bad: [&[u8]; 3] = [b"", b"\xff\xfe[[relation]]", b"[[relation]"];
+        for rules in bad {
+            let e = check_dir(&[("a.toml", ONE), ("relations.toml", rules)]).unwrap_err();
+            assert!(e.to_string().contains("relations.toml:"), "{e}");
+        }
+        let good = include_str!("../gazetteer/relations.toml").as_bytes();
+        let r = check_dir(&[("a.toml", ONE), ("relations.toml", good)]).unwrap();
+        assert!(r.relations.unwrap().1 > 0);
+        assert!(check_dir(&[("a.toml", ONE)]).unwrap().relations.is_none());
+    }
+
+    /// Accepted warnings are counted, not shown; an accepted key that matches nothing is
+    /// reported as stale.
+    #[test]
+    fn accepted_warnings_are_counted_and_stale_ones_reported() {
+        let r = check_dir(&[("a.toml", ONE)]).unwrap();
+        assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+        assert_eq!(r.warnings[0].key, "short-alias place:xa \"Xarq\"");
+        let accepted = b"# reviewed\nshort-alias place:xa \"Xarq\"\nshadowed gone\n";
+        let r = check_dir(&[("a.toml", ONE), (ACCEPTED_WARNINGS, accepted)]).unwrap();
+        assert!(r.warnings.is_empty());
+        assert_eq!(r.accepted, 1);
+        assert_eq!(r.stale.len(), 1);
+        assert!(r.stale[0].ends_with(":3: shadowed gone"), "{:?}", r.stale);
+    }
+
+    /// The default gazetteer checks quiet: every warning is fixed or accepted, and no
+    /// accepted line is stale.
+    #[test]
+    fn default_gazetteer_checks_quiet() {
+        let r = check(None, false).unwrap();
+        let shown: Vec<String> = r
+            .warnings
+            .iter()
+            .map(|w| format!("{w} [{}]", w.key))
+            .collect();
+        assert!(shown.is_empty(), "{}", shown.join("\n"));
+        assert!(r.stale.is_empty(), "{:?}", r.stale);
+        assert!(r.accepted > 0);
+    }
 
     fn load(text: &str) -> Result<Gazetteer> {
         Gazetteer::from_sources(&[SourceFile {

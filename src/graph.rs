@@ -33,6 +33,26 @@ pub struct Node {
     last_doc: Option<u32>,
 }
 
+impl Node {
+    /// A node as it is read back from a file (`graph_from` on GraphML or GEXF).
+    pub fn new(
+        id: String,
+        label: String,
+        etype: EntityType,
+        mentions: u64,
+        documents: u64,
+    ) -> Self {
+        Node {
+            id,
+            label,
+            etype,
+            mentions,
+            documents,
+            last_doc: None,
+        }
+    }
+}
+
 /// Where an edge is stated.
 ///
 /// Serialized with the fields `doc`, `sentence`, `start`, `end` and, when present, `text`,
@@ -221,6 +241,35 @@ fn is_zero(n: &u64) -> bool {
 }
 
 impl Edge {
+    /// An edge as a graph file holds it (the readers build edges this way); `evidence_omitted`
+    /// counts the entries beyond those listed.
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_parts(
+        source: String,
+        target: String,
+        relation: String,
+        symmetric: bool,
+        weight: u64,
+        evidence: Vec<Evidence>,
+        evidence_omitted: u64,
+        facts: EdgeFacts,
+    ) -> Edge {
+        Edge {
+            source,
+            target,
+            relation,
+            symmetric,
+            weight,
+            evidence,
+            evidence_omitted,
+            last_omitted: None,
+            weapons: facts.weapons,
+            status: facts.status,
+            years: facts.years,
+            inferred: facts.inferred,
+        }
+    }
+
     /// Every supporting entry, kept or omitted.
     pub fn evidence_total(&self) -> u64 {
         self.evidence.len() as u64 + self.evidence_omitted
@@ -476,6 +525,22 @@ impl KnowledgeGraph {
                 self.edges.remove(&(na, r, nb));
             }
         }
+    }
+
+    /// Drop nodes without any edge (`extract --relations typed`: the entities no typed
+    /// relation names). Returns how many were dropped.
+    pub fn remove_isolated(&mut self) -> usize {
+        let gone: Vec<NodeIndex> = self
+            .graph
+            .node_indices()
+            .filter(|&n| self.graph.neighbors_undirected(n).next().is_none())
+            .collect();
+        for &n in &gone {
+            if let Some(node) = self.graph.remove_node(n) {
+                self.nodes.remove(&node.id);
+            }
+        }
+        gone.len()
     }
 
     /// Nodes sorted by id: the order every exporter writes.

@@ -144,6 +144,9 @@ pub struct ExtractOptions {
     pub part_bytes: Option<usize>,
     /// Evidence entries kept per edge (default [`crate::graph::DEFAULT_MAX_EVIDENCE`]).
     pub max_evidence: Option<usize>,
+    /// `Typed` mode: keep the entities no typed relation names (by default they are
+    /// dropped; otherwise more than half of a typed graph is edgeless nodes).
+    pub keep_isolated: bool,
 }
 
 /// Everything needed to analyse text: gazetteer, matcher, boilerplate and relation rules.
@@ -401,6 +404,9 @@ impl Pipeline {
             let min = options.min_weight;
             graph.retain_edges(|e| e.relation != CO_OCCURS_WITH || e.weight >= min);
         }
+        if options.relations == RelationMode::Typed && !options.keep_isolated {
+            graph.remove_isolated();
+        }
         graph.normalise();
         report.skipped_lines = skipped_by_rule.iter().sum();
         report.skipped_by_rule = skipped_by_rule
@@ -550,15 +556,16 @@ impl Pipeline {
         );
     }
 
-    /// A graph from a path: a JSON snapshot written by `extract`, or a corpus (a file,
+    /// A graph from a path: a JSON snapshot, GraphML or GEXF written by `extract` (by the
+    /// file's extension: `.json`, `.graphml`, `.gexf`, `.xml`), or a corpus (a file,
     /// directory or `-`) extracted on the fly with default options.
     pub fn graph_from(
         &self,
         path: &std::path::Path,
         on_warning: impl FnMut(&str),
     ) -> Result<KnowledgeGraph> {
-        if path.is_file() && path.extension().is_some_and(|x| x == "json") {
-            return crate::export::load_snapshot(path);
+        if path.is_file() && crate::export::GraphFile::from_path(path).is_some() {
+            return crate::export::load_graph(path);
         }
         let sources = corpus::collect_sources(&[path.to_path_buf()])?;
         let (g, _) = self.extract(&sources, &ExtractOptions::default(), on_warning, |_| {})?;

@@ -117,16 +117,23 @@ fn graphml_is_valid_against_the_gephi_xsd() {
         return;
     }
     let tmp = TempDir::new().unwrap();
-    let mixed = extract(&seeds(), tmp.path(), "out.graphml", &[]);
-    let directed = extract(
+    let directed = extract(&seeds(), tmp.path(), "out.graphml", &[]);
+    let mixed = extract(&seeds(), tmp.path(), "m.graphml", &["--mixed-directions"]);
+    let co = extract(
         &seeds(),
         tmp.path(),
-        "d.graphml",
-        &["--graphml-directed-only"],
+        "co.graphml",
+        &["--relations", "cooccurrence"],
     );
-    xmllint_schema(&mixed);
     xmllint_schema(&directed);
-    assert!(count_xml(&mixed).1 > 0);
+    xmllint_schema(&mixed);
+    xmllint_schema(&co);
+    assert!(count_xml(&directed).1 > 0);
+    // Only the mixed form has undirected edges in a directed graph.
+    let text = |p: &Path| std::fs::read_to_string(p).unwrap();
+    assert!(!text(&directed).contains("directed=\"false\""));
+    assert!(text(&mixed).contains("directed=\"false\""));
+    assert!(text(&co).contains("edgedefault=\"undirected\""));
 }
 
 #[test]
@@ -139,6 +146,9 @@ fn gexf_is_valid_against_the_relaxng() {
     }
     let tmp = TempDir::new().unwrap();
     let all = extract(&seeds(), tmp.path(), "out.gexf", &[]);
+    let mixed = extract(&seeds(), tmp.path(), "m.gexf", &["--mixed-directions"]);
+    assert!(gexf_is_mixed(&mixed) && !gexf_is_mixed(&all));
+    xmllint_relaxng(&mixed);
     let co = extract(
         &seeds(),
         tmp.path(),
@@ -150,19 +160,24 @@ fn gexf_is_valid_against_the_relaxng() {
 }
 
 #[test]
-fn networkx_reads_directed_only_graphml() {
+fn networkx_reads_default_graphml() {
     if !require(
-        "networkx_reads_directed_only_graphml",
+        "networkx_reads_default_graphml",
         &[Tool::Python3, Tool::Networkx],
     ) {
         return;
     }
     let tmp = TempDir::new().unwrap();
+    // The hidden --graphml-directed-only of earlier versions is the default now.
     let p = extract(
         &seeds(),
         tmp.path(),
         "d.graphml",
         &["--graphml-directed-only"],
+    );
+    assert_eq!(
+        std::fs::read(&p).unwrap(),
+        std::fs::read(extract(&seeds(), tmp.path(), "e.graphml", &[])).unwrap()
     );
     let (nodes, edges) = count_xml(&p);
     let g = networkx("graphml", &p);
@@ -195,22 +210,17 @@ fn networkx_reads_gexf() {
     assert_eq!(g["edges"], edges, "{g}");
     assert_eq!(g["directed"], false, "{g}");
 
-    // The full graph: networkx raises on GEXF that mixes directed and undirected edges
-    // ("Undirected edge found in directed graph"), a networkx limitation (Gephi reads it).
+    // The full graph: every edge directed by default (networkx raises on GEXF that mixes
+    // directions, "Undirected edge found in directed graph").
     let all = extract(&seeds(), tmp.path(), "all.gexf", &[]);
-    if gexf_is_mixed(&all) {
-        eprintln!(
-            "note: networkx_reads_gexf: the full seed GEXF mixes directed and undirected edges; \
-             networkx cannot read mixed GEXF, so only the co-occurrence file is read with it"
-        );
-    } else {
-        let (nodes, edges) = count_xml(&all);
-        let g = networkx("gexf", &all);
-        assert_eq!(
-            (g["nodes"].clone(), g["edges"].clone()),
-            (nodes.into(), edges.into())
-        );
-    }
+    assert!(!gexf_is_mixed(&all));
+    let (nodes, edges) = count_xml(&all);
+    let g = networkx("gexf", &all);
+    assert_eq!(
+        (g["nodes"].clone(), g["edges"].clone()),
+        (nodes.into(), edges.into())
+    );
+    assert_eq!(g["directed"], true, "{g}");
 }
 
 #[test]
@@ -285,8 +295,7 @@ type = "country"
 name = "Borduria"
 "#;
 
-/// Read the label back with every client available: networkx (GraphML directed-only, GEXF,
-/// JSON), python's XML parser (GraphML, GEXF, SVG).
+/// Read the label back with every client available: networkx (GraphML, GEXF, JSON), python's XML parser (GraphML, GEXF, SVG).
 const READ_LABELS: &str = r#"
 import json, sys
 import xml.etree.ElementTree as ET
@@ -310,9 +319,9 @@ svg = ET.parse(f"{d}/e.svg").getroot()
 out["svg texts"] = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
 if len(sys.argv) > 2:
     import networkx as nx
-    g = nx.read_graphml(f"{d}/ed.graphml")
-    out["networkx ed.graphml"] = g.nodes[NODE]["label"]
-    out["edges networkx ed.graphml"] = g.number_of_edges()
+    g = nx.read_graphml(f"{d}/e.graphml")
+    out["networkx e.graphml"] = g.nodes[NODE]["label"]
+    out["edges networkx e.graphml"] = g.number_of_edges()
     g = nx.read_gexf(f"{d}/e.gexf")
     out["networkx e.gexf"] = g.nodes[NODE]["label"]
     with open(f"{d}/e.json", encoding="utf-8") as f:
@@ -359,7 +368,7 @@ fn labels_with_markup_round_trip_through_every_client() {
         &corpus,
         &d,
         "ed.graphml",
-        &[g[0], g[1], g[2], "--graphml-directed-only"],
+        &[g[0], g[1], g[2], "--mixed-directions"],
     );
 
     // The JSON carries the exact label (serde), and an edge exists.
@@ -401,7 +410,7 @@ fn labels_with_markup_round_trip_through_every_client() {
         "etree e.graphml",
         "etree ed.graphml",
         "etree e.gexf",
-        "networkx ed.graphml",
+        "networkx e.graphml",
         "networkx e.gexf",
         "networkx e.json",
     ] {
@@ -411,7 +420,7 @@ fn labels_with_markup_round_trip_through_every_client() {
         "edges e.graphml",
         "edges ed.graphml",
         "edges e.gexf",
-        "edges networkx ed.graphml",
+        "edges networkx e.graphml",
         "edges networkx e.json",
     ] {
         assert!(r[key].as_u64().unwrap() >= 1, "{key}: {r}");

@@ -31,9 +31,9 @@ enum ColorChoice {
 
 #[derive(Args)]
 pub struct DiffArgs {
-    /// The old graph: a JSON snapshot or a corpus path (GraphML and GEXF files are refused)
+    /// The old graph: a .json, .graphml or .gexf written by `extract`, or a corpus path
     old: PathBuf,
-    /// The new graph: a JSON snapshot or a corpus path
+    /// The new graph: a .json, .graphml or .gexf written by `extract`, or a corpus path
     new: PathBuf,
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     format: DiffFormat,

@@ -21,7 +21,8 @@ pub struct ExtractArgs {
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Output file (format from its extension unless --format), a device, or - for stdout
-    /// (the default)
+    /// (the default). CSV: `-o NAME.csv` writes NAME.nodes.csv and NAME.edges.csv, `-o DIR/`
+    /// DIR/nodes.csv and DIR/edges.csv
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
     /// Output format (default: from the -o extension, else graphml)
@@ -44,9 +45,17 @@ pub struct ExtractArgs {
     #[arg(long, default_value_t = silkgraph::graph::DEFAULT_MAX_EVIDENCE, value_name = "N",
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     max_evidence: usize,
-    /// GraphML: write every edge directed (symmetric ones marked symmetric=true), for networkx
+    /// GraphML and GEXF: write symmetric relations as undirected edges of a mixed graph, as
+    /// Gephi draws them (networkx cannot read such files; igraph makes the edges directed).
+    /// By default every edge is directed and symmetric ones carry symmetric=true
     #[arg(long)]
+    mixed_directions: bool,
+    /// The default since every edge is directed unless --mixed-directions; kept for scripts
+    #[arg(long, hide = true, conflicts_with = "mixed_directions")]
     graphml_directed_only: bool,
+    /// With --relations typed: keep the entities no typed relation names (dropped by default)
+    #[arg(long)]
+    keep_isolated: bool,
     /// Worker threads, 1 to 256 (default: all cores)
     #[arg(long, value_name = "N", value_parser = super::threads_parser())]
     threads: Option<usize>,
@@ -62,11 +71,35 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     // The output is checked (and its temp file made) before anything is read.
     let inputs: Vec<&Path> = a.paths.iter().map(PathBuf::as_path).collect();
-    let mut out = Output::create(a.output.as_deref(), &inputs)?;
+    let file_out = a.output.as_deref().filter(|p| p.as_os_str() != "-");
+    let csv = match a.format {
+        Some(f) => f == Format::Csv,
+        None => file_out.and_then(Format::from_path) == Some(Format::Csv),
+    };
+    // CSV is two tables, each an output of its own with the same checks.
+    let mut outs = if csv {
+        let Some(path) = file_out else {
+            anyhow::bail!(
+                "CSV is two tables (nodes and edges): write them with -o NAME.csv or -o DIR/"
+            );
+        };
+        let (nodes, edges) = export::csv_paths(path);
+        if let Some(dir) = nodes.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot write {}", dir.display()))?;
+        }
+        vec![
+            Output::create(Some(&nodes), &inputs)?,
+            Output::create(Some(&edges), &inputs)?,
+        ]
+    } else {
+        vec![Output::create(a.output.as_deref(), &inputs)?]
+    };
     let format = match a.format {
         Some(f) => f,
-        None if out.is_file() => {
-            let path = out.path().expect("a file has a path");
+        None if csv => Format::Csv,
+        None if outs[0].is_file() => {
+            let path = outs[0].path().expect("a file has a path");
             Format::from_path(path).ok_or_else(|| unknown_format(path))?
         }
         None => Format::Graphml,
@@ -88,6 +121,7 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
         min_weight: a.min_weight,
         part_bytes: Some(a.part_bytes as usize),
         max_evidence: Some(a.max_evidence),
+        keep_isolated: a.keep_isolated,
     };
     let (graph, report) = pipeline
         .extract(
@@ -115,11 +149,22 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
         return Err(no_document(&skipped, true));
     }
     let opts = ExportOptions {
-        graphml_directed_only: a.graphml_directed_only,
+        mixed_directions: a.mixed_directions,
     };
-    export::write_to(&graph, format, &opts, &mut out)?;
-    let shown = out.path().map(|p| format!(" -> {}", p.display()));
-    out.finish()?;
+    if csv {
+        export::write_csv_nodes(&graph, &mut outs[0])?;
+        export::write_csv_edges(&graph, &mut outs[1])?;
+    } else {
+        export::write_to(&graph, format, &opts, &mut outs[0])?;
+    }
+    let shown: Vec<String> = outs
+        .iter()
+        .filter_map(|o| o.path().map(|p| p.display().to_string()))
+        .collect();
+    let shown = (!shown.is_empty()).then(|| format!(" -> {}", shown.join(", ")));
+    for out in outs {
+        out.finish()?;
+    }
     if !a.quiet {
         let secs = started.elapsed().as_secs_f64();
         let skipped = if report.skipped_by_rule.is_empty() {

@@ -48,35 +48,41 @@ pub enum ListFormat {
 }
 
 pub fn run(c: GazetteerCommand) -> Result<ExitCode> {
-    use silkgraph::gazetteer::{self, Gazetteer};
+    use silkgraph::gazetteer;
     match c {
         GazetteerCommand::Check { dir, with_default } => {
-            let mut files = Vec::new();
-            if dir.is_none() || with_default {
-                files.extend(gazetteer::embedded_files());
-            }
-            if let Some(d) = &dir {
-                files.extend(gazetteer::read_dir_files(d)?);
-            }
-            let g = match Gazetteer::from_sources(&files) {
-                Ok(g) => g,
+            let r = match gazetteer::check(dir.as_deref(), with_default) {
+                Ok(r) => r,
                 Err(e) => {
-                    warn_line!("{e}");
+                    // With its causes: an unreadable path names the I/O error.
+                    warn_line!("{:#}", anyhow::Error::from(e));
                     warn_line!("silkgraph: gazetteer check failed");
                     return Ok(ExitCode::from(2));
                 }
             };
-            let warnings = g.lint();
             let mut out = Output::stdout();
-            for w in &warnings {
-                writeln!(out, "warning: {w}")?;
+            for w in &r.warnings {
+                writeln!(out, "warning: {w} [{}]", w.key)?;
             }
+            for s in &r.stale {
+                writeln!(
+                    out,
+                    "warning: {s}: accepted, but the warning no longer occurs"
+                )?;
+            }
+            let relations = r
+                .relations
+                .as_ref()
+                .map(|(f, n)| format!("; {f}: {n} relations"))
+                .unwrap_or_default();
             writeln!(
                 out,
-                "ok: {} entities, {} aliases, {} warnings",
-                g.entities.len(),
-                g.aliases.len(),
-                warnings.len()
+                "ok: {} entities, {} aliases{relations}, {} warnings ({} accepted in {})",
+                r.entities,
+                r.aliases,
+                r.warnings.len() + r.stale.len(),
+                r.accepted,
+                gazetteer::ACCEPTED_WARNINGS
             )?;
             out.finish()?;
             Ok(ExitCode::SUCCESS)

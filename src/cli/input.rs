@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use silkgraph::corpus::{self, Skipped, Source};
 use silkgraph::graph::KnowledgeGraph;
 use silkgraph::pipeline::{ExtractOptions, Pipeline};
@@ -21,18 +21,6 @@ pub enum GraphKind {
     Xml,
     /// Files, a directory, or `-`: extracted on the fly.
     Corpus,
-}
-
-impl GraphKind {
-    fn name(self) -> &'static str {
-        match self {
-            GraphKind::Snapshot => "a JSON snapshot",
-            GraphKind::GraphMl => "a GraphML file",
-            GraphKind::Gexf => "a GEXF file",
-            GraphKind::Xml => "an XML file",
-            GraphKind::Corpus => "a corpus",
-        }
-    }
 }
 
 /// Tell what `path` is: by extension (`.json`, `.graphml`, `.gexf`, `.xml`), else by its
@@ -136,15 +124,15 @@ pub fn open_graph(p: &Pipeline, path: &Path) -> Result<KnowledgeGraph> {
     }
 }
 
-/// The hook for graph-file readers: a GraphML or GEXF reader plugs in here (match on
-/// `kind`); until then such a file is refused, never read as text.
-fn read_graph_file(kind: GraphKind, path: &Path) -> Result<KnowledgeGraph> {
-    bail!(
-        "{}: {} cannot be read as a graph (give a JSON snapshot written by \
-         `silkgraph extract CORPUS -o graph.json`, or the corpus itself)",
-        path.display(),
-        kind.name()
-    )
+/// A GraphML, GEXF or other XML file (told by extension or first bytes): read by the
+/// library's streaming reader, which refuses XML it cannot read with the reason.
+fn read_graph_file(_kind: GraphKind, path: &Path) -> Result<KnowledgeGraph> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(silkgraph::export::read_xml(
+        path,
+        std::io::BufReader::with_capacity(1 << 16, file),
+    )?)
 }
 
 /// The sources of a corpus; an error when the arguments name no file to read.

@@ -13,8 +13,8 @@ use super::{load_pipeline, GazetteerArgs, ReportFormat};
 
 #[derive(Args)]
 pub struct NeighborsArgs {
-    /// A JSON snapshot written by `extract -o x.json`, or a corpus path (extracted on the
-    /// fly); GraphML and GEXF files are refused
+    /// A graph written by `extract` (.json, .graphml, .gexf), or a corpus path (extracted on
+    /// the fly)
     graph: PathBuf,
     /// The entity: any alias, id or label, case-insensitive ("Islamabad", "pakistan", "PAK")
     entity: String,

@@ -13,7 +13,7 @@ use super::{load_pipeline, GazetteerArgs, ReportFormat};
 
 #[derive(Args)]
 pub struct StatsArgs {
-    /// A JSON snapshot or a corpus path (GraphML and GEXF files are refused)
+    /// A .json, .graphml or .gexf written by `extract`, or a corpus path
     graph: PathBuf,
     /// How many top actors and strongest edges to list
     #[arg(long, default_value_t = 10)]

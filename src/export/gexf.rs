@@ -1,11 +1,15 @@
-//! GEXF 1.3, Gephi's native format: `kind` = relation keeps typed parallel edges apart,
-//! symmetric edges are `type="undirected"`, and `viz` colours nodes by type and sizes them by
-//! mentions.
+//! GEXF 1.3, Gephi's native format: `kind` = relation keeps typed parallel edges apart, and
+//! `viz` colours nodes by type and sizes them by mentions. Symmetric edges are written once
+//! (source < target), directed with `symmetric=true` by default (networkx refuses a GEXF
+//! that mixes directions), `type="undirected"` in a mixed graph when asked. The corpus facts
+//! of the snapshot are `key=value` pairs in `<meta><keywords>` (GEXF 1.3 has no graph
+//! attributes).
 
 use std::fmt::Write;
 
 use super::{
     edge_decor, join, node_size, type_rgb, write_evidence, xml_escape, xml_escape_into, Decoration,
+    Directions, ExportOptions,
 };
 use crate::graph::KnowledgeGraph;
 
@@ -25,8 +29,8 @@ const EDGE_ATTRS: &[(&str, &str)] = &[
     ("evidence", "string"),
 ];
 
-pub fn render(g: &KnowledgeGraph, decor: Option<&Decoration>) -> String {
-    render_into(g, decor, &mut |_| Ok(()))
+pub fn render(g: &KnowledgeGraph, opts: &ExportOptions, decor: Option<&Decoration>) -> String {
+    render_into(g, opts, decor, &mut |_| Ok(()))
         .unwrap_or_else(|_| unreachable!("rendering to memory does no I/O"))
 }
 
@@ -34,24 +38,27 @@ pub fn render(g: &KnowledgeGraph, decor: Option<&Decoration>) -> String {
 /// may write it out and clear it); returns what is left.
 pub(crate) fn render_into(
     g: &KnowledgeGraph,
+    opts: &ExportOptions,
     decor: Option<&Decoration>,
     flush: &mut dyn FnMut(&mut String) -> std::io::Result<()>,
 ) -> std::io::Result<String> {
     let mut out = String::with_capacity(1 << 16);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str("<gexf xmlns=\"http://gexf.net/1.3\" xmlns:viz=\"http://gexf.net/1.3/viz\" version=\"1.3\">\n");
+    let m = &g.meta;
     let _ = writeln!(
         out,
-        "  <meta>\n    <creator>{}</creator>\n    <description>silkgraph knowledge graph: {} documents, {} sentences</description>\n  </meta>",
-        xml_escape(&g.meta.generator),
-        g.meta.documents,
-        g.meta.sentences
+        "  <meta>\n    <creator>{}</creator>\n    <keywords>{}</keywords>\n    <description>silkgraph knowledge graph: {} documents, {} sentences</description>\n  </meta>",
+        xml_escape(&m.generator),
+        xml_escape(&meta_keywords(m)),
+        m.documents,
+        m.sentences
     );
-    // Every edge keeps its own `type`; the default is `undirected` only when every edge is
-    // symmetric (co-occurrence only), since networkx builds its graph class from the default
-    // and raises on an edge of the other kind.
+    // networkx builds its graph class from the default type and raises on an edge of the
+    // other kind: the default is `undirected` only when every edge is symmetric.
     let edges = g.sorted_edges();
-    let default_type = if !edges.is_empty() && edges.iter().all(|e| e.symmetric) {
+    let directions = Directions::of(&edges, opts);
+    let default_type = if directions == Directions::Undirected {
         "undirected"
     } else {
         "directed"
@@ -122,7 +129,7 @@ pub(crate) fn render_into(
     }
     out.push_str("    </nodes>\n    <edges>\n");
     for (i, e) in edges.into_iter().enumerate() {
-        let ty = if e.symmetric {
+        let ty = if e.symmetric && directions != Directions::Directed {
             "undirected"
         } else {
             "directed"
@@ -182,6 +189,21 @@ pub(crate) fn render_into(
     }
     out.push_str("    </edges>\n  </graph>\n</gexf>\n");
     Ok(out)
+}
+
+/// The snapshot's corpus facts as `key=value` pairs joined by `; `, read back by the GEXF
+/// reader. The relation mode and generator hold no `;` or `=` (they are written by us).
+pub(crate) fn meta_keywords(m: &crate::graph::GraphMeta) -> String {
+    format!(
+        "generator={}; schema_version={}; documents={}; sentences={}; duplicate_sentences={}; skipped_lines={}; relations={}",
+        m.generator,
+        m.schema_version,
+        m.documents,
+        m.sentences,
+        m.duplicate_sentences,
+        m.skipped_lines,
+        m.relations
+    )
 }
 
 /// `start`/`end` attributes, written only in a dynamic graph.

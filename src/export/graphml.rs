@@ -2,13 +2,18 @@
 //!
 //! Gephi reads the node `label`, edge `label` and `weight` keys as built-in properties and the
 //! non-standard `label` attribute of `<edge>` as the edge type, which keeps parallel typed
-//! edges between two actors apart. Symmetric relations are written once, undirected.
+//! edges between two actors apart. Symmetric relations are written once (source < target):
+//! by default as directed edges with `symmetric=true`, which networkx and igraph read as
+//! they are; with [`ExportOptions::mixed_directions`] as `directed="false"` edges of a
+//! mixed graph (Gephi honours it, networkx refuses it, igraph ignores it). The corpus facts
+//! of the snapshot (documents, sentences...) are graph-level `<data>`, which networkx and
+//! igraph keep as graph attributes (Gephi notes it does not import graph attributes).
 
 use std::fmt::Write;
 
 use super::{
     edge_decor, hex, join, node_size, type_rgb, write_evidence, xml_escape, xml_escape_into,
-    Decoration, ExportOptions,
+    Decoration, Directions, ExportOptions,
 };
 use crate::graph::KnowledgeGraph;
 
@@ -19,6 +24,18 @@ const NODE_KEYS: &[(&str, &str, &str)] = &[
     ("documents", "documents", "int"),
     ("color", "color", "string"),
     ("size", "size", "double"),
+];
+
+/// Graph-level keys: (id, name, type). Ids are prefixed: key ids are unique across the
+/// document, and `relations` (the extraction mode) is not the edge key `relation`.
+pub(crate) const GRAPH_KEYS: &[(&str, &str, &str)] = &[
+    ("g_generator", "generator", "string"),
+    ("g_schema_version", "schema_version", "int"),
+    ("g_documents", "documents", "long"),
+    ("g_sentences", "sentences", "long"),
+    ("g_duplicate_sentences", "duplicate_sentences", "long"),
+    ("g_skipped_lines", "skipped_lines", "long"),
+    ("g_relations", "relations", "string"),
 ];
 
 const EDGE_KEYS: &[(&str, &str, &str)] = &[
@@ -50,6 +67,12 @@ pub(crate) fn render_into(
     let mut out = String::with_capacity(1 << 16);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n");
+    for (id, name, ty) in GRAPH_KEYS {
+        let _ = writeln!(
+            out,
+            "  <key id=\"{id}\" for=\"graph\" attr.name=\"{name}\" attr.type=\"{ty}\"/>"
+        );
+    }
     for (id, name, ty) in NODE_KEYS {
         let _ = writeln!(
             out,
@@ -78,7 +101,29 @@ pub(crate) fn render_into(
             );
         }
     }
-    out.push_str("  <graph id=\"silkgraph\" edgedefault=\"directed\">\n");
+    let edges = g.sorted_edges();
+    let directions = Directions::of(&edges, opts);
+    let _ = writeln!(
+        out,
+        "  <graph id=\"silkgraph\" edgedefault=\"{}\">",
+        if directions == Directions::Undirected {
+            "undirected"
+        } else {
+            "directed"
+        }
+    );
+    let m = &g.meta;
+    for (key, value) in GRAPH_KEYS.iter().map(|k| k.0).zip([
+        m.generator.clone(),
+        m.schema_version.to_string(),
+        m.documents.to_string(),
+        m.sentences.to_string(),
+        m.duplicate_sentences.to_string(),
+        m.skipped_lines.to_string(),
+        m.relations.clone(),
+    ]) {
+        data(&mut out, key, &value);
+    }
     for n in g.sorted_nodes() {
         let _ = writeln!(out, "    <node id=\"{}\">", xml_escape(&n.id));
         data(&mut out, "label", &n.label);
@@ -102,8 +147,8 @@ pub(crate) fn render_into(
         out.push_str("    </node>\n");
         flush(&mut out)?;
     }
-    for (i, e) in g.sorted_edges().into_iter().enumerate() {
-        let directed = if e.symmetric && !opts.graphml_directed_only {
+    for (i, e) in edges.into_iter().enumerate() {
+        let directed = if e.symmetric && directions == Directions::Mixed {
             " directed=\"false\""
         } else {
             ""

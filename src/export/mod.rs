@@ -1,12 +1,15 @@
-//! Exporters: GraphML (Gephi-ready), GEXF 1.3, DOT and networkx node-link JSON.
+//! Exporters: GraphML (Gephi-ready), GEXF 1.3, DOT, networkx node-link JSON and CSV tables;
+//! readers for the GraphML and GEXF files they write ([`load_graph`]).
 //!
 //! Every exporter writes nodes sorted by id and edges sorted by (source, relation, target),
 //! so the same graph always gives the same bytes. Files are written atomically.
 
+mod csv;
 mod dot;
 mod gexf;
 mod graphml;
 mod json;
+mod read;
 
 use std::io::Write;
 use std::path::Path;
@@ -15,7 +18,9 @@ use crate::error::{Error, Result};
 use crate::gazetteer::EntityType;
 use crate::graph::Edge;
 
+pub use csv::{csv_paths, write_edges as write_csv_edges, write_nodes as write_csv_nodes};
 pub use json::{from_json, load_snapshot, to_json_value};
+pub use read::{load_graph, read_xml, GraphFile};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -24,6 +29,8 @@ pub enum Format {
     Gexf,
     Dot,
     Json,
+    /// Two tables, nodes and edges (Gephi's spreadsheet import, pandas); needs `-o`.
+    Csv,
 }
 
 impl Format {
@@ -34,6 +41,7 @@ impl Format {
             "gexf" => Some(Format::Gexf),
             "dot" | "gv" => Some(Format::Dot),
             "json" => Some(Format::Json),
+            "csv" => Some(Format::Csv),
             _ => None,
         }
     }
@@ -42,12 +50,38 @@ impl Format {
 /// Exporter options.
 #[derive(Debug, Clone, Default)]
 pub struct ExportOptions {
-    /// GraphML: write every edge directed (symmetric ones flagged `symmetric=true`), for
-    /// clients that reject mixed graphs (networkx).
-    pub graphml_directed_only: bool,
+    /// GraphML and GEXF: write symmetric relations as undirected edges next to the directed
+    /// ones (a mixed graph, as Gephi shows it). Off by default: networkx refuses mixed files
+    /// and igraph turns their undirected edges into directed ones, so by default every edge
+    /// is directed and a symmetric one is written once, source < target, with
+    /// `symmetric=true`. A graph whose edges are all symmetric is written undirected either way.
+    pub mixed_directions: bool,
 }
 
-/// Render `graph` in `format`.
+/// How a GraphML or GEXF document writes edge directions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Directions {
+    /// Every edge is symmetric: an undirected graph.
+    Undirected,
+    /// Every edge directed; symmetric ones carry `symmetric=true`.
+    Directed,
+    /// Directed graph whose symmetric edges are undirected.
+    Mixed,
+}
+
+impl Directions {
+    pub(crate) fn of(edges: &[&Edge], opts: &ExportOptions) -> Self {
+        if !edges.is_empty() && edges.iter().all(|e| e.symmetric) {
+            Directions::Undirected
+        } else if opts.mixed_directions && edges.iter().any(|e| e.symmetric) {
+            Directions::Mixed
+        } else {
+            Directions::Directed
+        }
+    }
+}
+
+/// Render `graph` in `format` (CSV: the edges table; [`write_file`] writes both tables).
 pub fn render(
     graph: &crate::graph::KnowledgeGraph,
     format: Format,
@@ -55,9 +89,14 @@ pub fn render(
 ) -> String {
     match format {
         Format::Graphml => graphml::render(graph, opts, None),
-        Format::Gexf => gexf::render(graph, None),
+        Format::Gexf => gexf::render(graph, opts, None),
         Format::Dot => dot::render(graph),
         Format::Json => json::render(graph),
+        Format::Csv => {
+            let mut out = Vec::new();
+            csv::write_edges(graph, &mut out).expect("writing to memory");
+            String::from_utf8(out).expect("the graph's strings are UTF-8")
+        }
     }
 }
 
@@ -94,7 +133,7 @@ pub fn render_decorated(
 ) -> String {
     match format {
         Format::Graphml => graphml::render(graph, opts, Some(decoration)),
-        Format::Gexf => gexf::render(graph, Some(decoration)),
+        Format::Gexf => gexf::render(graph, opts, Some(decoration)),
         other => render(graph, other, opts),
     }
 }
@@ -124,11 +163,36 @@ pub fn write_to(
     };
     let rest = match format {
         Format::Json => return json::write(graph, w),
+        Format::Csv => return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "CSV is two tables (nodes and edges): write it to files with -o DIR/ or -o NAME.csv",
+        )),
         Format::Graphml => graphml::render_into(graph, opts, None, &mut flush)?,
-        Format::Gexf => gexf::render_into(graph, None, &mut flush)?,
+        Format::Gexf => gexf::render_into(graph, opts, None, &mut flush)?,
         Format::Dot => dot::render(graph),
     };
     w.write_all(rest.as_bytes())
+}
+
+/// Write `graph` in `format` to `path` (each file atomically) and return the files written:
+/// `path` itself, or for CSV the two tables at [`csv_paths`].
+pub fn write_file(
+    graph: &crate::graph::KnowledgeGraph,
+    format: Format,
+    opts: &ExportOptions,
+    path: &Path,
+) -> Result<Vec<std::path::PathBuf>> {
+    if format == Format::Csv {
+        let (nodes, edges) = csv_paths(path);
+        if let Some(dir) = nodes.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        write_atomic_with(&nodes, |w| csv::write_nodes(graph, w))?;
+        write_atomic_with(&edges, |w| csv::write_edges(graph, w))?;
+        return Ok(vec![nodes, edges]);
+    }
+    write_atomic_with(path, |w| write_to(graph, format, opts, w))?;
+    Ok(vec![path.to_path_buf()])
 }
 
 /// Write `bytes` to `path` atomically: a temp file in the same directory, then a rename. A

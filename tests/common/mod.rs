@@ -62,6 +62,8 @@ pub fn in_ci() -> bool {
 pub enum Tool {
     Python3,
     Networkx,
+    Igraph,
+    Pandas,
     Xmllint,
     Dot,
     Shared,
@@ -78,6 +80,16 @@ fn tool_available(t: Tool) -> bool {
         Tool::Networkx => ok({
             let mut c = StdCommand::new("python3");
             c.args(["-c", "import networkx"]);
+            c
+        }),
+        Tool::Igraph => ok({
+            let mut c = StdCommand::new("python3");
+            c.args(["-c", "import igraph"]);
+            c
+        }),
+        Tool::Pandas => ok({
+            let mut c = StdCommand::new("python3");
+            c.args(["-c", "import pandas"]);
             c
         }),
         Tool::Xmllint => ok({
@@ -98,6 +110,8 @@ fn tool_hint(t: Tool) -> &'static str {
     match t {
         Tool::Python3 => "python3 (apt-get install python3)",
         Tool::Networkx => "the networkx Python package (pip install networkx)",
+        Tool::Igraph => "the python-igraph package (pip install igraph)",
+        Tool::Pandas => "the pandas Python package (pip install pandas)",
         Tool::Xmllint => "xmllint (apt-get install libxml2-utils)",
         Tool::Dot => "graphviz `dot` (apt-get install graphviz)",
         Tool::Shared => "the ../shared directory next to the repository (schemas and eval gold)",
