@@ -43,6 +43,14 @@ struct RawSubjects {
     pronouns: Vec<String>,
     #[serde(default)]
     gerund_after: Vec<String>,
+    #[serde(default)]
+    passive: Vec<String>,
+    #[serde(default)]
+    active: Vec<String>,
+    #[serde(default)]
+    adverbs: Vec<String>,
+    #[serde(default)]
+    joining: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -66,6 +74,8 @@ struct RawCue {
     requires_near: Vec<String>,
     #[serde(default)]
     subject: Option<String>,
+    #[serde(default)]
+    recipient: Vec<String>,
     phrases: Vec<String>,
 }
 
@@ -216,7 +226,9 @@ impl RelationRules {
                 Pattern::Transfer | Pattern::TransferPassive | Pattern::Acquire => {
                     rules.rel.supplies
                 }
-                Pattern::Operate => rules.rel.acquires,
+                Pattern::Operate | Pattern::OperateInverse | Pattern::OperatorNoun => {
+                    rules.rel.acquires
+                }
                 Pattern::MadeByPassive | Pattern::MadeByCompound => rules.rel.made_by,
                 Pattern::Corridor | Pattern::CorridorInverse => rules.rel.via,
                 Pattern::Member | Pattern::MemberInverse => rules.rel.member,
@@ -257,6 +269,11 @@ impl RelationRules {
                 status,
                 requires_near: c.requires_near.iter().map(|w| fold(w)).collect(),
                 nearest_subject,
+                recipient: if c.recipient.is_empty() {
+                    vec!["to".to_string()]
+                } else {
+                    c.recipient.iter().map(|w| fold(w)).collect()
+                },
             });
         }
         let mut add = |list: &[String], m: Marker| {
@@ -323,6 +340,10 @@ impl RelationRules {
         rules.subjects = SubjectWords {
             pronouns: raw.subjects.pronouns.iter().map(|w| fold(w)).collect(),
             gerund_after: raw.subjects.gerund_after.iter().map(|w| fold(w)).collect(),
+            passive: raw.subjects.passive.iter().map(|w| fold(w)).collect(),
+            active: raw.subjects.active.iter().map(|w| fold(w)).collect(),
+            adverbs: raw.subjects.adverbs.iter().map(|w| fold(w)).collect(),
+            joining: raw.subjects.joining.iter().map(|w| fold(w)).collect(),
         };
         rules.route_names = route_names(g);
         Ok(rules)
