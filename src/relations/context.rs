@@ -192,7 +192,7 @@ impl SentenceView<'_> {
             .groups
             .iter()
             .rev()
-            .filter(|gr| gr.end <= pos && gr.start >= cstart && !gr.modifier)
+            .filter(|gr| gr.end <= pos && gr.start >= cstart && !gr.modifier && !gr.aside)
             .filter(|gr| !PREPOSITIONS.contains(&gr.prep.as_str()))
             .find(|gr| !self.members_of(gr, types).is_empty());
         let reference = self.markers.iter().rev().find(|h| {

@@ -2,14 +2,15 @@
 //! gazetteer's makers named before a weapon ("China's PL-15E").
 
 use super::sentence::SentenceView;
-use super::{Cue, DocContext, Hit, ACTOR};
-use crate::gazetteer::{AliasKind, EntityType};
+use super::{Cue, DocContext, Hit, Marker, ACTOR};
+use crate::gazetteer::{AliasKind, EntityIdx, EntityType};
 
 impl SentenceView<'_> {
     /// WEAPON <cue> MAKERS; "jointly" before the cue also makes the makers cooperate.
+    /// "built by ASFAT for the Pakistan Navy": the makers also supply the customer.
     pub(super) fn made_by_passive(&mut self, cue: &Hit, _c: &Cue, rule: String, _ctx: &DocContext) {
         let r = self.rules.rel;
-        let (seg_start, _) = self.clause(cue.start, true);
+        let (seg_start, seg_end) = self.clause(cue.start, true);
         let makers_group = self
             .objects_after(cue.end, ACTOR, None)
             .first()
@@ -33,6 +34,33 @@ impl SentenceView<'_> {
                 .find(|m| m.start >= makers_end && self.etype(m.entity) == EntityType::Weapon)
                 .map(|m| m.entity)
         });
+        let customer: Vec<EntityIdx> = self
+            .objects_after(makers_end, ACTOR, Some(&["for"]))
+            .first()
+            .filter(|gr| {
+                self.folded.text()[makers_end..gr.start]
+                    .split_whitespace()
+                    .count()
+                    <= 2
+            })
+            .map(|gr| self.members_of(gr, ACTOR))
+            .unwrap_or_default();
+        let arms = weapon.is_some()
+            || self
+                .markers
+                .iter()
+                .any(|h| h.marker == Marker::Arms && h.start >= seg_start && h.end <= seg_end);
+        if !customer.is_empty() && arms {
+            let weapons: Vec<EntityIdx> = weapon.into_iter().collect();
+            let rule = format!("{rule} + for a customer");
+            let status = Some(crate::graph::Status::Delivered);
+            self.emit_each(
+                r.supplies, &makers, &customer, &rule, status, &weapons, &None,
+            );
+            for &w in &weapons {
+                self.emit_each(r.acquires, &customer, &[w], &rule, status, &[w], &None);
+            }
+        }
         let Some(w) = weapon else { return };
         for &mk in &makers {
             self.emit(r.made_by, w, mk, rule.clone(), None, &[], false, None);

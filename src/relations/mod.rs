@@ -76,6 +76,8 @@ pub enum Pattern {
     TransferPassive,
     Acquire,
     Operate,
+    OperateInverse,
+    OperatorNoun,
     MadeByPassive,
     MadeByCompound,
     Corridor,
@@ -101,6 +103,9 @@ pub struct Cue {
     /// Noun cues ("war against", "attack on") take the nearest actor before them as the
     /// subject, even when it is a prepositional object ("support to Baku during the war").
     pub nearest_subject: bool,
+    /// Prepositions that introduce a transfer's recipient (folded; "to" unless the cue says
+    /// otherwise: "building corvettes for the navy").
+    pub recipient: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,6 +173,14 @@ struct SubjectWords {
     pronouns: Vec<String>,
     /// Prepositions before a gerund whose subject is the clause's ("after receiving").
     gerund_after: Vec<String>,
+    /// Auxiliaries before a passive participle ("were delivered to").
+    passive: Vec<String>,
+    /// Auxiliaries before an active verb ("has sold to").
+    active: Vec<String>,
+    /// Verbs whose object shares the subject's role ("X joins Y as buyers of").
+    joining: Vec<String>,
+    /// Adverbs skipped between a subject or auxiliary and its verb ("also", "already").
+    adverbs: Vec<String>,
 }
 
 /// The actors: the ends of transfers, memberships, conflicts and cooperation.
@@ -343,6 +356,8 @@ impl SentenceView<'_> {
             Pattern::TransferPassive => self.transfer_passive(cue, c, rule, ctx),
             Pattern::Acquire => self.acquire(cue, c, rule, ctx),
             Pattern::Operate => self.operate(cue, c, rule, ctx),
+            Pattern::OperateInverse => self.operate_inverse(cue, c, rule, ctx),
+            Pattern::OperatorNoun => self.operator_noun(cue, c, rule, ctx),
             Pattern::MadeByPassive => self.made_by_passive(cue, c, rule, ctx),
             Pattern::MadeByCompound => self.made_by_compound(cue, c, rule, ctx),
             Pattern::Corridor => self.corridor(cue, c, rule, ctx),

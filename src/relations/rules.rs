@@ -50,6 +50,14 @@ struct RawSubjects {
     pronouns: Vec<String>,
     #[serde(default)]
     gerund_after: Vec<String>,
+    #[serde(default)]
+    passive: Vec<String>,
+    #[serde(default)]
+    active: Vec<String>,
+    #[serde(default)]
+    adverbs: Vec<String>,
+    #[serde(default)]
+    joining: Vec<String>,
 }
 
 /// `[membership]`: what says an actor is not a full member, and which organizations have
@@ -96,6 +104,8 @@ struct RawCue {
     requires_near: Vec<String>,
     #[serde(default)]
     subject: Option<String>,
+    #[serde(default)]
+    recipient: Vec<String>,
     phrases: Vec<String>,
 }
 
@@ -246,7 +256,9 @@ impl RelationRules {
                 Pattern::Transfer | Pattern::TransferPassive | Pattern::Acquire => {
                     rules.rel.supplies
                 }
-                Pattern::Operate => rules.rel.acquires,
+                Pattern::Operate | Pattern::OperateInverse | Pattern::OperatorNoun => {
+                    rules.rel.acquires
+                }
                 Pattern::MadeByPassive | Pattern::MadeByCompound => rules.rel.made_by,
                 Pattern::Corridor | Pattern::CorridorInverse => rules.rel.via,
                 Pattern::Member | Pattern::MemberInverse | Pattern::MemberCompound => {
@@ -291,6 +303,11 @@ impl RelationRules {
                 status,
                 requires_near: c.requires_near.iter().map(|w| fold(w)).collect(),
                 nearest_subject,
+                recipient: if c.recipient.is_empty() {
+                    vec!["to".to_string()]
+                } else {
+                    c.recipient.iter().map(|w| fold(w)).collect()
+                },
             });
         }
         let mut add = |list: &[String], m: Marker| {
@@ -369,6 +386,10 @@ impl RelationRules {
         rules.subjects = SubjectWords {
             pronouns: raw.subjects.pronouns.iter().map(|w| fold(w)).collect(),
             gerund_after: raw.subjects.gerund_after.iter().map(|w| fold(w)).collect(),
+            passive: raw.subjects.passive.iter().map(|w| fold(w)).collect(),
+            active: raw.subjects.active.iter().map(|w| fold(w)).collect(),
+            adverbs: raw.subjects.adverbs.iter().map(|w| fold(w)).collect(),
+            joining: raw.subjects.joining.iter().map(|w| fold(w)).collect(),
         };
         rules.route_names = route_names(g);
         Ok(rules)

@@ -102,6 +102,9 @@ pub(super) struct Group {
     pub(super) conj: bool,
     /// Followed by "-made" or similar: a maker modifier, not an actor.
     pub(super) modifier: bool,
+    /// Inside a parenthetical between em dashes ("Armenia—Azerbaijan's adversary—has"):
+    /// never the subject of the verb after it.
+    pub(super) aside: bool,
 }
 
 pub(super) struct SentenceView<'a> {
@@ -339,9 +342,12 @@ impl<'a> SentenceView<'a> {
             .iter()
             .filter(|h| matches!(h.marker, Marker::Cue(_)))
             .filter(|h| {
-                !cue_spans
-                    .iter()
-                    .any(|&(a, b)| a <= h.start && h.end <= b && (b - a) > (h.end - h.start))
+                !cue_spans.iter().any(|&(a, b)| {
+                    // " built" (a compound's) and "built" are the same words.
+                    a <= h.start
+                        && h.end <= b
+                        && hay[a..b].trim().len() > hay[h.start..h.end].trim().len()
+                })
             })
             .copied()
             .collect();
@@ -511,6 +517,7 @@ impl<'a> SentenceView<'a> {
                     dash: false,
                     conj: false,
                     modifier: false,
+                    aside: false,
                 }),
             }
         }
@@ -529,6 +536,7 @@ impl<'a> SentenceView<'a> {
                             dash: false,
                             conj: false,
                             modifier: false,
+                            aside: false,
                         })
                         .collect::<Vec<_>>()
                 } else {
@@ -537,11 +545,29 @@ impl<'a> SentenceView<'a> {
             })
             .collect();
         let mut groups = groups;
+        // Paired em dashes enclose an aside.
+        let dashes: Vec<usize> = self
+            .text
+            .match_indices('\u{2014}')
+            .map(|(i, _)| self.folded.to_folded(i))
+            .collect();
+        for pair in dashes.chunks_exact(2) {
+            for gr in &mut groups {
+                if gr.start >= pair[0] && gr.end <= pair[1] {
+                    gr.aside = true;
+                }
+            }
+        }
+        let text = self.folded.text();
         for gr in &mut groups {
             gr.prep = self.word_before(gr.start);
+            // "Chinese-built", "Chinese built": a maker modifier; "China built" (a name, then
+            // a space) is a subject and its verb.
+            let last = self.ments[*gr.members.last().unwrap()];
             gr.modifier = self.cues.iter().any(|c| {
                 c.start == gr.end
                     && matches!(c.marker, Marker::Cue(ci) if self.rules.cues[ci].pattern == Pattern::MadeByCompound)
+                    && (!text[c.start..].starts_with(' ') || last.kind == AliasKind::Demonym)
             });
         }
         self.groups = groups;
