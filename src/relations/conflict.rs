@@ -5,6 +5,10 @@ use super::sentence::{Arg, SentenceView};
 use super::{Cue, DocContext, Hit, Marker, ACTOR};
 use crate::gazetteer::EntityType;
 
+/// Prepositions whose object is no opponent: an agent ("brokered by"), an ally ("fought
+/// alongside"), a beneficiary ("fought for").
+const NOT_OPPONENT: &[&str] = &["by", "alongside", "for", "like", "including", "as", "among"];
+
 impl SentenceView<'_> {
     /// SUBJECT <cue> OBJECT; noun cues (`subject = "nearest"`) take the closest actor before them.
     /// "X and Y exchanged fire" (no object, coordinated subjects) puts them in conflict with
@@ -24,7 +28,7 @@ impl SentenceView<'_> {
         let group = self
             .objects_after(cue.end, ACTOR, None)
             .into_iter()
-            .find(|gr| gr.prep != "by")
+            .find(|gr| !NOT_OPPONENT.contains(&gr.prep.as_str()))
             .filter(|gr| gr.start <= cue.end + 60);
         let obj = match group {
             Some(gr) => Some(Arg {

@@ -70,6 +70,9 @@ impl SentenceView<'_> {
             return;
         };
         // Another verb of a different clause between corridor and cue ends its reach.
+        // The route ends with a relative clause: "begins at Sangachal, which also takes gas
+        // from Shah Deniz" does not run via Shah Deniz.
+        let he = he.min(self.clause(cue.start, true).1);
         let targets: Vec<(usize, EntityIdx)> = self
             .ments
             .iter()

@@ -52,7 +52,12 @@ const APPOSITION: &[&str] = &[
     "now",
     "also",
     "still",
+    "'s",
 ];
+
+/// Words allowed between "ORGANIZATION member" and the members after it: "EU countries such
+/// as Hungary", "NATO states including Poland".
+const LISTING: &[&str] = &["such", "as", "including", "like", ","];
 
 impl SentenceView<'_> {
     /// Can `org` have `member` as a member (its category takes members)?
@@ -112,7 +117,18 @@ impl SentenceView<'_> {
         if self.membership_denied(cue, end) {
             return;
         }
-        let Some(member) = self.subject(cue.start, ACTOR, ctx) else {
+        // "Members of the GCC, including Qatar and Oman": the members follow.
+        let listed = || {
+            self.objects_after(end, ACTOR, Some(&["including", "like", "as"]))
+                .first()
+                .filter(|gr| gr.start <= end + 24)
+                .map(|gr| super::sentence::Arg {
+                    entities: self.members_of(gr, ACTOR),
+                    resolved: None,
+                    pos: gr.start,
+                })
+        };
+        let Some(member) = self.subject(cue.start, ACTOR, ctx).or_else(listed) else {
             return;
         };
         self.emit_members(&member.entities, &org, &rule, &member.resolved);
@@ -167,7 +183,14 @@ impl SentenceView<'_> {
         let after = self
             .groups
             .iter()
-            .find(|gr| gr.start >= cue.end && text[cue.end..gr.start].trim().is_empty())
+            .find(|gr| {
+                gr.start >= cue.end
+                    && text[cue.end..gr.start]
+                        .replace(',', " , ")
+                        .split_whitespace()
+                        .all(|w| LISTING.contains(&w))
+                    && !text[cue.end..gr.start].trim().starts_with(',')
+            })
             .map(|gr| self.members_of(gr, ACTOR))
             .filter(|v| !v.is_empty());
         let before = || {
@@ -182,7 +205,17 @@ impl SentenceView<'_> {
                 })
                 .map(|gr| self.members_of(gr, ACTOR))
         };
-        let Some(members) = after.or_else(before) else {
+        // "Sweden's NATO membership": the owner is an attribute of the organization, not a
+        // group of its own.
+        let owner = || {
+            self.ments
+                .iter()
+                .rev()
+                .find(|m| m.end <= org.start)
+                .filter(|m| text[m.end..org.start].trim() == "'s" && self.is_actor(m.entity))
+                .map(|m| vec![m.entity])
+        };
+        let Some(members) = after.or_else(owner).or_else(before) else {
             return;
         };
         self.emit_members(&members, &[org.entity], &rule, &None);
