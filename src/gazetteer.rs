@@ -1034,8 +1034,10 @@ impl Gazetteer {
                 });
             }
         }
-        // Shadowing: an alias that is a word-prefix of another entity's alias (as "South
-        // China" in "South China Sea") is only found where the longer alias does not match.
+        // Shadowing: an alias that is a word-prefix of another entity's alias of the same
+        // type (as "Wing Loong" in "Wing Loong II") is only found where the longer alias does
+        // not match. Across types the longer name is another thing by design ("Qatar" in
+        // "Qatar News Agency", "Kenyan" in "Kenyan Army"), so that is no warning.
         let mut folded: Vec<(String, usize)> = self
             .aliases
             .iter()
@@ -1050,7 +1052,9 @@ impl Gazetteer {
                     break;
                 }
                 let (a, b) = (&self.aliases[*i], &self.aliases[*j]);
-                if a.entity != b.entity && g[f.len()..].starts_with(' ') {
+                let same_type = self.entities[a.entity as usize].etype
+                    == self.entities[b.entity as usize].etype;
+                if a.entity != b.entity && same_type && g[f.len()..].starts_with(' ') {
                     let (ia, ib) = (
                         &self.entities[a.entity as usize].id,
                         &self.entities[b.entity as usize].id,
