@@ -221,3 +221,24 @@ impl SentenceView<'_> {
         self.emit_members(&members, &[org.entity], &rule, &None);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::pipeline::{GazetteerConfig, Pipeline};
+    use crate::relations::RelationRules;
+
+    #[test]
+    fn membership_section_is_loaded_and_checked() {
+        let p = Pipeline::load(&GazetteerConfig::default()).expect("embedded pipeline");
+        let m = &p.rules.membership;
+        assert!(m.ally_words.iter().any(|w| w == "ally"));
+        assert!(m.ally_categories.iter().any(|c| c == "alliance"));
+        assert!(m.no_members.iter().any(|c| c == "company"));
+        // A misspelt key is an error that names the file, not a silently empty list.
+        let bad = "[[relation]]\nname = \"member_of\"\nlabel = \"member of\"\n\
+                   source = [\"country\"]\ntarget = [\"organization\"]\n\
+                   [membership]\nnot_members = [\"observer\"]\n";
+        let err = RelationRules::parse("bad.toml", bad, &p.gazetteer).unwrap_err();
+        assert!(err.to_string().contains("bad.toml"), "{err}");
+    }
+}
