@@ -193,17 +193,37 @@ impl SentenceView<'_> {
             })
             .map(|gr| self.members_of(gr, ACTOR))
             .filter(|v| !v.is_empty());
+        // The mention right before the organization, and its coordinated group up to it
+        // ("Saudi Arabia and the UAE, both OPEC members": a comma may have joined the
+        // organization to that group).
         let before = || {
-            self.groups
+            let (i, prev) = self
+                .ments
                 .iter()
+                .enumerate()
                 .rev()
-                .find(|gr| gr.end <= org.start)
-                .filter(|gr| {
-                    let gap = text[gr.end..org.start].replace(',', " , ");
-                    let mut words = gap.split_whitespace().peekable();
-                    words.peek().is_some() && words.all(|w| APPOSITION.contains(&w))
-                })
-                .map(|gr| self.members_of(gr, ACTOR))
+                .find(|(_, m)| m.end <= org.start)?;
+            let gap = text[prev.end..org.start].replace(',', " , ");
+            let mut words = gap.split_whitespace().peekable();
+            if words.peek().is_none() || !words.all(|w| APPOSITION.contains(&w)) {
+                return None;
+            }
+            let mut members: Vec<EntityIdx> =
+                match self.groups.iter().find(|gr| gr.members.contains(&i)) {
+                    Some(gr) => gr
+                        .members
+                        .iter()
+                        .take_while(|&&j| j <= i)
+                        .map(|&j| self.ments[j].entity)
+                        .filter(|&e| self.is_actor(e))
+                        .collect(),
+                    None => vec![prev.entity]
+                        .into_iter()
+                        .filter(|&e| self.is_actor(e))
+                        .collect(),
+                };
+            members.dedup();
+            (!members.is_empty()).then_some(members)
         };
         // "Sweden's NATO membership": the owner is an attribute of the organization, not a
         // group of its own.
