@@ -193,17 +193,37 @@ impl SentenceView<'_> {
             })
             .map(|gr| self.members_of(gr, ACTOR))
             .filter(|v| !v.is_empty());
+        // The mention right before the organization, and its coordinated group up to it
+        // ("Saudi Arabia and the UAE, both OPEC members": a comma may have joined the
+        // organization to that group).
         let before = || {
-            self.groups
+            let (i, prev) = self
+                .ments
                 .iter()
+                .enumerate()
                 .rev()
-                .find(|gr| gr.end <= org.start)
-                .filter(|gr| {
-                    let gap = text[gr.end..org.start].replace(',', " , ");
-                    let mut words = gap.split_whitespace().peekable();
-                    words.peek().is_some() && words.all(|w| APPOSITION.contains(&w))
-                })
-                .map(|gr| self.members_of(gr, ACTOR))
+                .find(|(_, m)| m.end <= org.start)?;
+            let gap = text[prev.end..org.start].replace(',', " , ");
+            let mut words = gap.split_whitespace().peekable();
+            if words.peek().is_none() || !words.all(|w| APPOSITION.contains(&w)) {
+                return None;
+            }
+            let mut members: Vec<EntityIdx> =
+                match self.groups.iter().find(|gr| gr.members.contains(&i)) {
+                    Some(gr) => gr
+                        .members
+                        .iter()
+                        .take_while(|&&j| j <= i)
+                        .map(|&j| self.ments[j].entity)
+                        .filter(|&e| self.is_actor(e))
+                        .collect(),
+                    None => vec![prev.entity]
+                        .into_iter()
+                        .filter(|&e| self.is_actor(e))
+                        .collect(),
+                };
+            members.dedup();
+            (!members.is_empty()).then_some(members)
         };
         // "Sweden's NATO membership": the owner is an attribute of the organization, not a
         // group of its own.
@@ -219,5 +239,26 @@ impl SentenceView<'_> {
             return;
         };
         self.emit_members(&members, &[org.entity], &rule, &None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::pipeline::{GazetteerConfig, Pipeline};
+    use crate::relations::RelationRules;
+
+    #[test]
+    fn membership_section_is_loaded_and_checked() {
+        let p = Pipeline::load(&GazetteerConfig::default()).expect("embedded pipeline");
+        let m = &p.rules.membership;
+        assert!(m.ally_words.iter().any(|w| w == "ally"));
+        assert!(m.ally_categories.iter().any(|c| c == "alliance"));
+        assert!(m.no_members.iter().any(|c| c == "company"));
+        // A misspelt key is an error that names the file, not a silently empty list.
+        let bad = "[[relation]]\nname = \"member_of\"\nlabel = \"member of\"\n\
+                   source = [\"country\"]\ntarget = [\"organization\"]\n\
+                   [membership]\nnot_members = [\"observer\"]\n";
+        let err = RelationRules::parse("bad.toml", bad, &p.gazetteer).unwrap_err();
+        assert!(err.to_string().contains("bad.toml"), "{err}");
     }
 }
