@@ -199,7 +199,10 @@ impl SentenceView<'_> {
             matches!(h.marker, Marker::RefSingle | Marker::RefPair)
                 && h.end <= pos
                 && h.start >= cstart
-                && !PREPOSITIONS.contains(&self.word_before(h.start).as_str())
+                // "after it bought": a reference right before the verb is its subject,
+                // whatever conjunction comes before it.
+                && (!PREPOSITIONS.contains(&self.word_before(h.start).as_str())
+                    || self.folded.text()[h.end..pos].split_whitespace().count() <= 1)
         });
         match (group, reference) {
             (Some(gr), Some(r)) if r.start > gr.end => self.resolve(r, types, ctx),
@@ -271,16 +274,32 @@ impl SentenceView<'_> {
                 pos: r.start,
             });
         }
-        // A single reference: the subject named earlier in this sentence, else the topic of
-        // the sentence before, else the last fitting actor there.
-        let here = self
-            .groups
+        // A single reference inside a relative clause is its antecedent ("did not sell F-35s
+        // to Türkiye, which was removed after it bought the S-400"); otherwise the subject
+        // named earlier in this sentence, else the topic of the sentence before, else the
+        // last fitting actor there.
+        let antecedent = self
+            .markers
             .iter()
-            .filter(|gr| {
-                gr.end <= r.start && !PREPOSITIONS.contains(&gr.prep.as_str()) && !gr.modifier
+            .rev()
+            .find(|h| h.marker == Marker::ClauseRelative && h.end <= r.start)
+            .and_then(|h| {
+                self.groups
+                    .iter()
+                    .rev()
+                    .find(|gr| gr.end <= h.start && !gr.modifier)
+                    .filter(|gr| h.start - gr.end <= 1)
             })
-            .flat_map(|gr| self.members_of(gr, types))
-            .find(|&e| ok(e));
+            .and_then(|gr| self.members_of(gr, types).into_iter().find(|&e| ok(e)));
+        let here = antecedent.or_else(|| {
+            self.groups
+                .iter()
+                .filter(|gr| {
+                    gr.end <= r.start && !PREPOSITIONS.contains(&gr.prep.as_str()) && !gr.modifier
+                })
+                .flat_map(|gr| self.members_of(gr, types))
+                .find(|&e| ok(e))
+        });
         let e = here
             .or(ctx.topic.filter(|&t| ok(t)))
             .or_else(|| ctx.prev_actors.iter().rev().copied().find(|&e| ok(e)))?;
