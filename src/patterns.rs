@@ -847,27 +847,22 @@ fn name_run(
         };
     }
     // Trim connectors at the outer end, then common words there.
-    loop {
-        match units.last() {
-            Some(&(s, _, is_name)) => {
-                let k = &toks[s];
-                // A common word ("In", "Today") is trimmed where it opens the sentence.
-                let opens = toks.first().is_some_and(|f| f.opens_sentence)
-                    && toks[..s].iter().all(|x| !x.word);
-                let common = opens && k.mention.is_none() && COMMON_WORDS.contains(&k.folded);
-                if !is_name || common {
-                    units.pop();
-                    continue;
-                }
-                if let Some(&(s2, _, _)) = units.iter().rev().nth(1) {
-                    if toks[s2].folded == "and" && toks[s].mention.is_some() {
-                        units.pop();
-                        continue;
-                    }
-                }
-                break;
-            }
-            None => break,
+    while let Some(&(s, _, is_name)) = units.last() {
+        let k = &toks[s];
+        // A common word ("In", "Today") is trimmed where it opens the sentence.
+        let opens =
+            toks.first().is_some_and(|f| f.opens_sentence) && toks[..s].iter().all(|x| !x.word);
+        let common = opens && k.mention.is_none() && COMMON_WORDS.contains(&k.folded);
+        // Nor does a run end in "and <mention>".
+        let after_and = units
+            .iter()
+            .rev()
+            .nth(1)
+            .is_some_and(|&(s2, _, _)| toks[s2].folded == "and" && k.mention.is_some());
+        if !is_name || common || after_and {
+            units.pop();
+        } else {
+            break;
         }
     }
     let names = units.iter().filter(|u| u.2).count();
@@ -979,7 +974,7 @@ fn tokenize<'a>(
             let w = &sent[a..b];
             let split = w.rfind(['-', '\u{2010}', '\u{2011}']).filter(|&h| {
                 split_suffixes.contains(&fold(
-                    &w[h..].trim_start_matches(['-', '\u{2010}', '\u{2011}']),
+                    w[h..].trim_start_matches(['-', '\u{2010}', '\u{2011}']),
                 ))
             });
             match split {
