@@ -63,6 +63,8 @@ pub enum AliasKind {
     Demonym,
     Capital,
     Variant,
+    /// Found by a rule of the pattern recogniser, not by an alias.
+    Pattern,
 }
 
 impl AliasKind {
@@ -73,6 +75,7 @@ impl AliasKind {
             AliasKind::Demonym => "demonym",
             AliasKind::Capital => "capital",
             AliasKind::Variant => "variant",
+            AliasKind::Pattern => "pattern",
         }
     }
 }
@@ -118,6 +121,9 @@ pub struct Entity {
     /// country: the place entities of its capitals.
     pub capital_places: Vec<EntityIdx>,
     pub loc: SourceLoc,
+    /// For an entity the pattern recogniser found (not listed in the gazetteer): the id of
+    /// the first rule that found it.
+    pub pattern: Option<String>,
 }
 
 /// One alias claim: an alias text that names one entity.
@@ -161,6 +167,50 @@ pub struct Gazetteer {
     by_id: HashMap<String, EntityIdx>,
     /// Non-fatal observations made while loading (shadowing, missing makers).
     pub warnings: Vec<String>,
+    /// Entities the pattern recogniser found in text, numbered after `entities`.
+    found: FoundEntities,
+}
+
+/// Entities added while documents are analysed (several threads at once): an append-only
+/// store whose entries never move, so [`Gazetteer::entity`] hands out plain references to
+/// them as to listed entities, and every stage (relations included) treats both alike.
+#[derive(Default)]
+struct FoundEntities {
+    entities: boxcar::Vec<Entity>,
+    by_id: std::sync::Mutex<rustc_hash::FxHashMap<String, EntityIdx>>,
+    /// Other names an entity was found under that give the same id ("Post-Office
+    /// Department", "Post Office Department"): which one comes first depends on thread
+    /// timing, so the label is chosen among all of them ([`Gazetteer::found_label`]).
+    other_names: std::sync::Mutex<rustc_hash::FxHashMap<EntityIdx, Vec<String>>>,
+}
+
+impl Clone for FoundEntities {
+    fn clone(&self) -> Self {
+        let by_id = self.by_id.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        // Entries are pushed under the lock, so a copy of the map names only copied entries.
+        let entities = boxcar::Vec::new();
+        for (_, e) in self.entities.iter() {
+            entities.push(e.clone());
+        }
+        let other_names = self
+            .other_names
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        FoundEntities {
+            entities,
+            by_id: std::sync::Mutex::new(by_id),
+            other_names: std::sync::Mutex::new(other_names),
+        }
+    }
+}
+
+impl fmt::Debug for FoundEntities {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FoundEntities")
+            .field("count", &self.entities.count())
+            .finish()
+    }
 }
 
 // ---------------------------------------------------------------------------- raw format
@@ -384,10 +434,53 @@ pub fn read_dir_files(dir: &Path) -> Result<Vec<SourceFile>> {
         .map(|e| e.into_path())
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .filter(|p| {
-            // relations.toml and text/ hold rules, not entities.
+            // relations.toml, text/ and patterns/ hold rules, not entities.
             p.file_name().is_some_and(|n| n != "relations.toml")
-                && !p.components().any(|c| c.as_os_str() == "text")
+                && !p
+                    .strip_prefix(dir)
+                    .unwrap_or(p)
+                    .components()
+                    .any(|c| c.as_os_str() == "text" || c.as_os_str() == "patterns")
         })
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+            Ok(SourceFile {
+                name: p.display().to_string(),
+                text,
+            })
+        })
+        .collect()
+}
+
+/// The default pattern rule files (`gazetteer/patterns/*.toml`) embedded at build time.
+pub fn embedded_pattern_files() -> Vec<SourceFile> {
+    crate::embedded::PATTERN_FILES
+        .iter()
+        .map(|(name, text)| SourceFile {
+            name: format!("<embedded>/patterns/{name}"),
+            text: (*text).to_string(),
+        })
+        .collect()
+}
+
+/// The pattern rule files of a gazetteer directory: every `*.toml` under `dir/patterns`
+/// (sorted); none when it has no such directory.
+pub fn read_dir_pattern_files(dir: &Path) -> Result<Vec<SourceFile>> {
+    let dir = dir.join("patterns");
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut paths: Vec<_> = walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     paths.sort();
     paths
@@ -421,7 +514,8 @@ fn demonym_plural(d: &str) -> Option<String> {
     }
 }
 
-fn slug(s: &str) -> String {
+/// The id slug of a name: folded, runs of other characters as one `-`.
+pub(crate) fn slug(s: &str) -> String {
     let mut out = String::new();
     for c in fold(s).chars() {
         if c.is_ascii_alphanumeric() {
@@ -626,6 +720,7 @@ impl Gazetteer {
                 category: raw.category,
                 capital_places: Vec::new(),
                 loc: ent_loc.clone(),
+                pattern: None,
             });
             // The canonical name is an alias of kind "name".
             self.push_alias(
@@ -816,6 +911,7 @@ impl Gazetteer {
             category: Some("capital".into()),
             capital_places: Vec::new(),
             loc: alias.loc.clone(),
+            pattern: None,
         });
         self.by_id.insert(place_id.to_string(), t);
         t
@@ -1093,13 +1189,75 @@ impl Gazetteer {
             .collect()
     }
 
-    /// Look an entity up by id.
+    /// Look an entity up by id (listed, or found by the pattern recogniser).
     pub fn get(&self, id: &str) -> Option<EntityIdx> {
-        self.by_id.get(id).copied()
+        self.by_id.get(id).copied().or_else(|| {
+            self.found
+                .by_id
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(id)
+                .copied()
+        })
     }
 
+    /// The entity `idx`: a listed one, or one [`Self::intern`] added.
     pub fn entity(&self, idx: EntityIdx) -> &Entity {
-        &self.entities[idx as usize]
+        let i = idx as usize;
+        match self.entities.get(i) {
+            Some(e) => e,
+            None => &self.found.entities[i - self.entities.len()],
+        }
+    }
+
+    /// The index of the entity with `entity.id`: the listed entity of that id, else the one
+    /// found before, else `entity`, added now. Safe to call from several threads; the first
+    /// caller's attributes stay.
+    pub fn intern(&self, entity: Entity) -> EntityIdx {
+        if let Some(&i) = self.by_id.get(&entity.id) {
+            return i;
+        }
+        let mut by_id = self.found.by_id.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&i) = by_id.get(&entity.id) {
+            if self.entity(i).name != entity.name {
+                let mut other = self
+                    .found
+                    .other_names
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner());
+                let names = other.entry(i).or_default();
+                if !names.contains(&entity.name) {
+                    names.push(entity.name);
+                }
+            }
+            return i;
+        }
+        let id = entity.id.clone();
+        let i = (self.entities.len() + self.found.entities.push(entity)) as EntityIdx;
+        by_id.insert(id, i);
+        i
+    }
+
+    /// The label of a found entity: of all names it was found under, the one with the
+    /// fewest capitals ("Armed Forces" before "ARMED FORCES"), then the smallest; the same
+    /// whatever order documents were analysed in.
+    pub fn found_label(&self, idx: EntityIdx) -> String {
+        let e = self.entity(idx);
+        let other = self
+            .found
+            .other_names
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        std::iter::once(&e.name)
+            .chain(other.get(&idx).into_iter().flatten())
+            .min_by_key(|n| (n.chars().filter(|c| c.is_uppercase()).count(), n.as_str()))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Number of entities found by the pattern recogniser so far.
+    pub fn found_count(&self) -> usize {
+        self.found.entities.count()
     }
 
     /// Every entity an alias reaches (case-insensitively), with the claim.

@@ -14,6 +14,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::gazetteer::{Entity, EntityType};
+use crate::text::normalise_keep_case;
 
 /// The relation of co-occurrence edges.
 pub const CO_OCCURS_WITH: &str = "co_occurs_with";
@@ -29,8 +30,39 @@ pub struct Node {
     pub mentions: u64,
     /// Documents that mention the entity.
     pub documents: u64,
+    /// How the entity was found: listed in the gazetteer, or by the pattern recogniser.
+    #[serde(default)]
+    pub source: NodeSource,
+    /// The surface forms the entity was found under, most frequent first (then in text
+    /// order of their characters).
+    #[serde(default)]
+    pub aliases: Vec<String>,
     #[serde(skip)]
     last_doc: Option<u32>,
+    /// Surface form -> mentions, while extracting; [`KnowledgeGraph::normalise`] turns it
+    /// into `aliases`.
+    #[serde(skip)]
+    surfaces: FxHashMap<Box<str>, u64>,
+}
+
+/// Where a node comes from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NodeSource {
+    /// An entity listed in the gazetteer.
+    #[default]
+    Gazetteer,
+    /// An entity the pattern recogniser found by its shape and context.
+    Pattern,
+}
+
+impl NodeSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeSource::Gazetteer => "gazetteer",
+            NodeSource::Pattern => "pattern",
+        }
+    }
 }
 
 impl Node {
@@ -352,7 +384,14 @@ impl KnowledgeGraph {
             etype: entity.etype,
             mentions: 0,
             documents: 0,
+            source: if entity.pattern.is_some() {
+                NodeSource::Pattern
+            } else {
+                NodeSource::Gazetteer
+            },
+            aliases: Vec::new(),
             last_doc: None,
+            surfaces: FxHashMap::default(),
         })
     }
 
@@ -368,14 +407,27 @@ impl KnowledgeGraph {
         n
     }
 
-    /// Count a mention of `entity` in document number `doc`. `counted`: the sentence is the
-    /// first copy of its text; `distinct_doc`: the document is not a copy of an earlier one
-    /// (copies count neither mentions nor documents).
-    pub fn count_mention(&mut self, entity: &Entity, doc: u32, counted: bool, distinct_doc: bool) {
+    /// Count a mention of `entity` in document number `doc`, written `surface`. `counted`:
+    /// the sentence is the first copy of its text; `distinct_doc`: the document is not a
+    /// copy of an earlier one (copies count neither mentions nor documents).
+    pub fn count_mention(
+        &mut self,
+        entity: &Entity,
+        surface: &str,
+        doc: u32,
+        counted: bool,
+        distinct_doc: bool,
+    ) {
         let n = self.node_for(entity);
         let node = &mut self.graph[n];
         if counted {
             node.mentions += 1;
+            match node.surfaces.get_mut(surface) {
+                Some(c) => *c += 1,
+                None => {
+                    node.surfaces.insert(surface.into(), 1);
+                }
+            }
         }
         if distinct_doc && node.last_doc != Some(doc) {
             node.last_doc = Some(doc);
@@ -559,10 +611,31 @@ impl KnowledgeGraph {
         v
     }
 
-    /// Sort evidence lists so output does not depend on processing order.
+    /// Sort evidence lists so output does not depend on processing order, and turn the
+    /// surface counts of nodes into their `aliases`.
     pub fn normalise(&mut self) {
         for e in self.graph.edge_weights_mut() {
             e.evidence.sort();
+        }
+        for n in self.graph.node_weights_mut() {
+            if n.surfaces.is_empty() {
+                continue;
+            }
+            // Forms differing only in dashes, quotes or spacing are one form.
+            let mut forms: FxHashMap<String, u64> = FxHashMap::default();
+            for (s, c) in n.surfaces.drain() {
+                let form = normalise_keep_case(&s)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                *forms.entry(form).or_default() += c;
+            }
+            for a in n.aliases.drain(..) {
+                forms.entry(a).or_default();
+            }
+            let mut v: Vec<(String, u64)> = forms.into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            n.aliases = v.into_iter().map(|(s, _)| s).collect();
         }
     }
 

@@ -25,6 +25,7 @@ pub mod export;
 pub mod gazetteer;
 pub mod graph;
 pub mod matcher;
+pub mod patterns;
 pub mod pipeline;
 pub mod query;
 pub mod relations;

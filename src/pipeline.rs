@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::gazetteer::{Gazetteer, SourceFile};
 use crate::graph::{EdgeFacts, Evidence, KnowledgeGraph, CO_OCCURS_WITH};
 use crate::matcher::{CapitalCues, Matcher, Mention};
+use crate::patterns::Patterns;
 use crate::relations::{RelationHit, RelationRules};
 use crate::text::{self, Folded, SentenceSpan};
 
@@ -155,6 +156,8 @@ pub struct Pipeline {
     pub matcher: Matcher,
     pub boilerplate: Boilerplate,
     pub rules: RelationRules,
+    /// The pattern recogniser's rules (entities the gazetteer does not list).
+    pub patterns: Patterns,
 }
 
 /// A read item after analysis.
@@ -222,10 +225,17 @@ impl Pipeline {
                 "no gazetteer: --no-default-gazetteer needs at least one --gazetteer DIR".into(),
             ));
         }
+        let mut pattern_files: Vec<SourceFile> = Vec::new();
+        if !config.no_default {
+            pattern_files.extend(crate::gazetteer::embedded_pattern_files());
+        }
+        for d in &config.dirs {
+            pattern_files.extend(crate::gazetteer::read_dir_pattern_files(d)?);
+        }
         // The boilerplate rules do not need the gazetteer: they compile while it loads.
         let (gazetteer, boilerplate) =
             rayon::join(|| Gazetteer::from_sources(&files), Boilerplate::embedded);
-        Self::assemble(gazetteer?, boilerplate?, |g| {
+        Self::assemble(gazetteer?, boilerplate?, &pattern_files, |g| {
             let mut rules = RelationRules::embedded(g)?;
             for d in &config.dirs {
                 let p = d.join("relations.toml");
@@ -238,28 +248,41 @@ impl Pipeline {
         })
     }
 
+    /// A pipeline over `gazetteer` with the embedded boilerplate and pattern rules.
     pub fn new(gazetteer: Gazetteer, rules: RelationRules) -> Result<Self> {
-        Self::assemble(gazetteer, Boilerplate::embedded()?, |_| Ok(rules))
+        Self::assemble(
+            gazetteer,
+            Boilerplate::embedded()?,
+            &crate::gazetteer::embedded_pattern_files(),
+            |_| Ok(rules),
+        )
     }
 
     /// The alias index builds alongside the rules.
     fn assemble(
         gazetteer: Gazetteer,
         boilerplate: Boilerplate,
+        pattern_files: &[SourceFile],
         rules: impl FnOnce(&Gazetteer) -> Result<RelationRules> + Send,
     ) -> Result<Self> {
-        let (matcher, rules) = rayon::join(
+        let (matcher, (rules, patterns)) = rayon::join(
             || Matcher::new(&gazetteer, CapitalCues::embedded()?),
-            || rules(&gazetteer),
+            || {
+                rayon::join(
+                    || rules(&gazetteer),
+                    || Patterns::from_sources(pattern_files, &gazetteer),
+                )
+            },
         );
-        let (rules, mut matcher) = (rules?, matcher?);
-        // The reference spotter reads words in the matcher's walk.
-        matcher.also_visit(rules.spotter.phrases());
+        let (rules, patterns, mut matcher) = (rules?, patterns?, matcher?);
+        // The reference spotter and the pattern triggers read words in the matcher's walk.
+        matcher.also_visit(rules.spotter.phrases().chain(patterns.trigger_words()));
         Ok(Pipeline {
             matcher,
             gazetteer,
             boilerplate,
             rules,
+            patterns,
         })
     }
 
@@ -290,19 +313,29 @@ impl Pipeline {
         }
         let mut folded = Folded::default();
         let mut spots = Vec::new();
-        let mentions = if with_relations {
-            let spotter = &self.rules.spotter;
-            self.matcher.find_visiting_words(
-                &self.gazetteer,
-                &text,
-                &spans,
-                &mut folded,
-                |f, start, end, hash| spotter.spot(f, start, end, hash, &mut spots),
-            )
-        } else {
-            self.matcher
-                .find(&self.gazetteer, &text, &spans, &mut folded)
-        };
+        let mut triggers = Vec::new();
+        let spotter = &self.rules.spotter;
+        let patterns = &self.patterns;
+        let mut mentions = self.matcher.find_visiting_words(
+            &self.gazetteer,
+            &text,
+            &spans,
+            &mut folded,
+            |f, start, end, hash| {
+                if with_relations {
+                    spotter.spot(f, start, end, hash, &mut spots);
+                }
+                patterns.spot(f, start, end, hash, &mut triggers);
+            },
+        );
+        patterns.recognise(
+            &self.gazetteer,
+            &text,
+            &spans,
+            &folded,
+            &triggers,
+            &mut mentions,
+        );
         // Assign mentions to sentences (both sorted by start).
         let mut sentences: Vec<SentenceRecord> = spans
             .iter()
@@ -408,6 +441,14 @@ impl Pipeline {
             graph.remove_isolated();
         }
         graph.normalise();
+        // A found entity's label does not depend on which document named it first.
+        for n in graph.graph.node_weights_mut() {
+            if n.source == crate::graph::NodeSource::Pattern {
+                if let Some(i) = self.gazetteer.get(&n.id) {
+                    n.label = self.gazetteer.found_label(i);
+                }
+            }
+        }
         report.skipped_lines = skipped_by_rule.iter().sum();
         report.skipped_by_rule = skipped_by_rule
             .iter()
@@ -600,7 +641,13 @@ impl Pipeline {
             }
             report.mentions += s.mentions.len() as u64;
             for m in &s.mentions {
-                graph.count_mention(g.entity(m.entity), doc_no, first, distinct_doc);
+                graph.count_mention(
+                    g.entity(m.entity),
+                    &a.text[m.start..m.end],
+                    doc_no,
+                    first,
+                    distinct_doc,
+                );
             }
             let evidence = || {
                 Evidence::new(

@@ -1420,14 +1420,15 @@ fn explain_month_may_is_not_a_modal() {
 
 // ---------------------------------------------------------------------------- unmatched
 
-/// A corpus with an unknown designation (once), an unknown organization (twice) and a
-/// known variant ("Su-57E", tagged as the Su-57: never listed).
+/// A corpus with an unknown designation (once, with no weapon noun after it, which would
+/// let the pattern recogniser find it), an unknown organization (twice) and a known variant
+/// ("Su-57E", tagged as the Su-57: never listed).
 fn unmatched_corpus(dir: &Path) -> PathBuf {
     let c = dir.join("um");
     write(
         &c,
         "a.txt",
-        "Kazakhstan is considering the Qz-77M fighter.\n\
+        "Kazakhstan is considering the Qz-77M programme.\n\
          Zorvania Defence Works signed a contract with Kazakhstan.\n\
          Officials said Zorvania Defence Works would open a plant in Almaty.\n\
          Russia offered the Su-57E to Algeria.\n",

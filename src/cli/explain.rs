@@ -54,7 +54,9 @@ pub fn run(a: ExplainArgs) -> Result<ExitCode> {
                 "text": &text[s.span.start..s.span.end],
                 "mentions": s.mentions.iter().map(|m| serde_json::json!({
                     "entity": g.entity(m.entity).id, "surface": &text[m.start..m.end],
-                    "start": m.start, "end": m.end, "kind": m.kind})).collect::<Vec<_>>(),
+                    "start": m.start, "end": m.end, "kind": m.kind,
+                    "pattern": (m.kind == silkgraph::gazetteer::AliasKind::Pattern)
+                        .then(|| pipeline.patterns.rule_id(m.alias))})).collect::<Vec<_>>(),
                 "cues": an.cues.iter().map(|c| serde_json::json!({
                     "text": c.text, "start": c.start, "end": c.end, "what": c.what})).collect::<Vec<_>>(),
                 "relations": an.hits.iter().map(|h| serde_json::json!({
@@ -74,15 +76,23 @@ pub fn run(a: ExplainArgs) -> Result<ExitCode> {
         writeln!(out, "  mentions:")?;
         for m in &s.mentions {
             let e = g.entity(m.entity);
+            // A pattern mention names the rule that found it.
+            let rule = match m.kind {
+                silkgraph::gazetteer::AliasKind::Pattern => {
+                    format!("  [pattern: {}]", pipeline.patterns.rule_id(m.alias))
+                }
+                _ => String::new(),
+            };
             writeln!(
                 out,
-                "    {:<28} {:<12} {:<8} {}..{}  {}",
+                "    {:<28} {:<12} {:<8} {}..{}  {}{}",
                 format!("{:?}", &text[m.start..m.end]),
                 e.etype,
                 m.kind,
                 m.start,
                 m.end,
-                e.id
+                e.id,
+                rule
             )?;
         }
         writeln!(out, "  cues:")?;

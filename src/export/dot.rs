@@ -51,13 +51,15 @@ pub fn render(g: &KnowledgeGraph) -> String {
     for n in g.sorted_nodes() {
         let _ = writeln!(
             out,
-            "  {} [label={}, shape={}, fillcolor=\"{}\", type=\"{}\", mentions={}];",
+            "  {} [label={}, shape={}, fillcolor=\"{}\", type=\"{}\", mentions={}, source=\"{}\", aliases={}];",
             quote(&n.id),
             quote(&n.label),
             shape(n.etype),
             hex(type_rgb(n.etype)),
             n.etype,
-            n.mentions
+            n.mentions,
+            n.source.as_str(),
+            quote(&n.aliases.join("; "))
         );
     }
     for e in g.sorted_edges() {

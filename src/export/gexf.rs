@@ -17,6 +17,8 @@ const NODE_ATTRS: &[(&str, &str)] = &[
     ("type", "string"),
     ("mentions", "integer"),
     ("documents", "integer"),
+    ("source", "string"),
+    ("aliases", "string"),
 ];
 const EDGE_ATTRS: &[(&str, &str)] = &[
     ("relation", "string"),
@@ -106,6 +108,10 @@ pub(crate) fn render_into(
         attvalue(&mut out, "type", n.etype.as_str());
         attvalue(&mut out, "mentions", &n.mentions.to_string());
         attvalue(&mut out, "documents", &n.documents.to_string());
+        attvalue(&mut out, "source", n.source.as_str());
+        if !n.aliases.is_empty() {
+            attvalue(&mut out, "aliases", &n.aliases.join("; "));
+        }
         if let (Some(d), Some(nd)) = (decor, nd) {
             for ((name, _), v) in d.node_keys.iter().zip(&nd.values) {
                 if !v.is_empty() {

@@ -22,6 +22,8 @@ const NODE_KEYS: &[(&str, &str, &str)] = &[
     ("type", "type", "string"),
     ("mentions", "mentions", "int"),
     ("documents", "documents", "int"),
+    ("source", "source", "string"),
+    ("aliases", "aliases", "string"),
     ("color", "color", "string"),
     ("size", "size", "double"),
 ];
@@ -130,6 +132,10 @@ pub(crate) fn render_into(
         data(&mut out, "type", n.etype.as_str());
         data(&mut out, "mentions", &n.mentions.to_string());
         data(&mut out, "documents", &n.documents.to_string());
+        data(&mut out, "source", n.source.as_str());
+        if !n.aliases.is_empty() {
+            data(&mut out, "aliases", &n.aliases.join("; "));
+        }
         let nd = decor.and_then(|d| d.nodes.get(&n.id));
         data(
             &mut out,
