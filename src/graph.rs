@@ -73,6 +73,8 @@ impl Node {
         etype: EntityType,
         mentions: u64,
         documents: u64,
+        source: NodeSource,
+        aliases: Vec<String>,
     ) -> Self {
         Node {
             id,
@@ -80,7 +82,10 @@ impl Node {
             etype,
             mentions,
             documents,
+            source,
+            aliases,
             last_doc: None,
+            surfaces: FxHashMap::default(),
         }
     }
 }

@@ -280,6 +280,12 @@ impl Builder {
             etype,
             count(v, "mentions")?,
             count(v, "documents")?,
+            match v.get("source").map(String::as_str) {
+                Some("pattern") => crate::graph::NodeSource::Pattern,
+                Some("gazetteer") | None => crate::graph::NodeSource::Gazetteer,
+                Some(other) => return Err(format!("node {id:?} has an unknown source {other:?}")),
+            },
+            list(v.get("aliases")).map(str::to_string).collect(),
         );
         let g = self.graph();
         if g.node_index(id).is_some() {
