@@ -1659,8 +1659,8 @@ name = "{match}"
             "organization",
         );
         has(
-            "The story was first reported by gazeta.uz on Monday.",
-            "gazeta.uz",
+            "The story was first reported by steppe-monitor.kz on Monday.",
+            "steppe-monitor.kz",
             "organization",
         );
         has(

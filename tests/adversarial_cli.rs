@@ -538,7 +538,7 @@ fn symlinked_corpus_files_are_followed_and_directory_loops_do_not_hang() {
 // Graph inputs
 
 #[test]
-fn graph_files_are_never_read_as_article_text() {
+fn graph_files_are_read_as_graphs_never_as_article_text() {
     let tmp = TempDir::new().unwrap();
     let c = small_corpus(tmp.path());
     let mut files = Vec::new();
@@ -574,18 +574,53 @@ fn graph_files_are_never_read_as_article_text() {
     let (a, _) = run_ok(["stats".as_ref(), snap.as_os_str()]);
     let (b, _) = run_ok(["stats".as_ref(), renamed.as_os_str()]);
     assert_eq!(a, b, "snap.txt read as text");
+    // GraphML and GEXF, under any name, are read as the graph they hold: the same answers
+    // as the snapshot, never article text.
+    let (snap_neighbors, _) = run_ok(["neighbors".as_ref(), snap.as_os_str(), "pakistan".as_ref()]);
     for f in &files {
+        let (stats, _) = run_ok(["stats".as_ref(), f.as_os_str()]);
+        assert_eq!(
+            stats,
+            a,
+            "stats on {} differs from the snapshot's",
+            f.display()
+        );
+        let (n, _) = run_ok(["neighbors".as_ref(), f.as_os_str(), "pakistan".as_ref()]);
+        assert_eq!(n, snap_neighbors, "neighbors on {}", f.display());
+        let o = silkgraph()
+            .args(["diff".as_ref(), f.as_os_str(), snap.as_os_str()])
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "diff {} snap: {}",
+            f.display(),
+            stderr_of(&o)
+        );
+    }
+    // XML that is no graph silkgraph writes is refused with the file named, under any name.
+    for name in ["page.xml", "page.graphml", "page.txt"] {
+        let foreign = tmp.path().join(name);
+        fs::write(
+            &foreign,
+            "<?xml version=\"1.0\"?>\n<html><body>Pakistan and China</body></html>\n",
+        )
+        .unwrap();
         for args in [
-            vec!["stats".as_ref(), f.as_os_str()],
-            vec!["neighbors".as_ref(), f.as_os_str(), "pakistan".as_ref()],
-            vec!["diff".as_ref(), f.as_os_str(), snap.as_os_str()],
-            vec!["diff".as_ref(), snap.as_os_str(), f.as_os_str()],
+            vec!["stats".as_ref(), foreign.as_os_str()],
+            vec![
+                "neighbors".as_ref(),
+                foreign.as_os_str(),
+                "pakistan".as_ref(),
+            ],
+            vec!["diff".as_ref(), foreign.as_os_str(), snap.as_os_str()],
         ] {
             let o = silkgraph().args(&args).output().unwrap();
             let err = stderr_of(&o);
             assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
             assert!(
-                err.contains(&f.display().to_string()) && err.contains("cannot be read"),
+                err.contains(&foreign.display().to_string()) && err.contains("not a graph file"),
                 "{args:?}: {err}"
             );
             assert!(o.stdout.is_empty(), "{args:?} printed a report");

@@ -68,7 +68,9 @@ fn expected(json_path: &Path) -> Value {
                 join(&e["weapons"]),
                 join(&e["years"]),
                 e["inferred"],
-                e["evidence"].as_array().unwrap().len(),
+                // The listed entries plus those past --max-evidence: the total.
+                e["evidence"].as_array().unwrap().len() as u64
+                    + e["evidence_omitted"].as_u64().unwrap_or(0),
             ])
         })
         .collect();

@@ -14,25 +14,29 @@ use tempfile::TempDir;
 /// Entities F1 on the seeds (0.978 when this floor was set: the broad gazetteer tags a few
 /// real entities the gold does not list, such as Palestine and the Central Asia summits).
 const ENTITIES_F1_FLOOR: f64 = 0.975;
-/// Relations F1 on the seeds (0.886 when set).
-const RELATIONS_F1_FLOOR: f64 = 0.88;
+/// Relations F1 on the seeds (0.890 when last raised).
+const RELATIONS_F1_FLOOR: f64 = 0.885;
 /// Relations precision over core + extended gold (0.910 when set).
 const RELATIONS_PRECISION_FLOOR: f64 = 0.90;
 /// Every relation type's F1 (the lowest was cooperates_with at 0.828 when set).
 const RELATION_TYPE_F1_FLOOR: f64 = 0.80;
 
-/// Relations F1 on the news dev set (0.708 when set).
-const NEWS_RELATIONS_F1_FLOOR: f64 = 0.70;
-/// Relations precision on the news dev set (0.816 when set).
-const NEWS_RELATIONS_PRECISION_FLOOR: f64 = 0.81;
-/// Per relation type F1 on the news dev set (measured value in the comment); member_of has
-/// one core relation there and no floor yet.
+/// Entities F1 on the news dev set (0.960 when set: gazetteer coverage of outlets, bodies,
+/// makers and places, plus the pattern recogniser).
+const NEWS_ENTITIES_F1_FLOOR: f64 = 0.955;
+/// Relations F1 on the news dev set (0.854 when set).
+const NEWS_RELATIONS_F1_FLOOR: f64 = 0.85;
+/// Relations precision on the news dev set (0.906 when set).
+const NEWS_RELATIONS_PRECISION_FLOOR: f64 = 0.90;
+/// Each relation type's F1 on the news dev set, just under the value measured when set
+/// (member_of rests on one core triple there, so its floor says little).
 const NEWS_RELATION_TYPE_F1_FLOORS: &[(&str, f64)] = &[
     ("supplies_arms_to", 0.82), // 0.830
-    ("acquires", 0.50),         // 0.513
-    ("made_by", 0.69),          // 0.699
-    ("corridor_via", 0.60),     // 0.612
-    ("conflict_with", 0.67),    // 0.678
+    ("acquires", 0.76),         // 0.766
+    ("made_by", 0.78),          // 0.783
+    ("corridor_via", 0.92),     // 0.923
+    ("member_of", 0.66),        // 0.667
+    ("conflict_with", 0.93),    // 0.933
     ("cooperates_with", 0.84),  // 0.844
 ];
 
@@ -241,11 +245,17 @@ fn seed_relations_f1_meets_the_floor() {
 }
 
 #[test]
-fn news_relations_meet_their_floors() {
+fn news_entities_and_relations_meet_their_floors() {
     let Some(s) = news_score() else { return };
     eprintln!(
-        "quality: news relations F1={:.3} P={:.3} (floors {NEWS_RELATIONS_F1_FLOOR}, {NEWS_RELATIONS_PRECISION_FLOOR})",
-        s.relations_f1, s.relations_precision
+        "quality: news entities F1={:.3} relations F1={:.3} P={:.3} (floors {NEWS_ENTITIES_F1_FLOOR}, {NEWS_RELATIONS_F1_FLOOR}, {NEWS_RELATIONS_PRECISION_FLOOR})",
+        s.entities_f1, s.relations_f1, s.relations_precision
+    );
+    assert!(
+        s.entities_f1 >= NEWS_ENTITIES_F1_FLOOR,
+        "news entities F1 {} fell below the floor {NEWS_ENTITIES_F1_FLOOR}:\n{}",
+        s.entities_f1,
+        s.stdout
     );
     assert!(
         s.relations_f1 >= NEWS_RELATIONS_F1_FLOOR,

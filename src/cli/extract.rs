@@ -80,7 +80,7 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
     let mut outs = if csv {
         let Some(path) = file_out else {
             anyhow::bail!(
-                "CSV is two tables (nodes and edges): write them with -o NAME.csv or -o DIR/"
+                "CSV is two tables (nodes and edges): write them with -o DIR/ or -o NAME.csv"
             );
         };
         let (nodes, edges) = export::csv_paths(path);
