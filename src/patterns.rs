@@ -1664,8 +1664,8 @@ name = "{match}"
             "organization",
         );
         has(
-            "Militias launched several Qasef-2K drones at the airport.",
-            "Qasef-2K",
+            "Militias launched several Zarkan-9K drones at the airport.",
+            "Zarkan-9K",
             "weapon",
         );
         has(
@@ -1679,8 +1679,8 @@ name = "{match}"
             "place",
         );
         has(
-            "The new railway will pass through Kribi on its way to the coast.",
-            "Kribi",
+            "The new railway will pass through Mbalotte on its way to the coast.",
+            "Mbalotte",
             "place",
         );
         // Plain prose names nothing.

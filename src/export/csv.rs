@@ -102,7 +102,7 @@ pub fn write_edges(g: &KnowledgeGraph, w: &mut dyn Write) -> std::io::Result<()>
             &e.weapons.join("; "),
             &join(&e.years),
             if e.inferred { "true" } else { "false" },
-            &e.evidence.len().to_string(),
+            &e.evidence_total().to_string(),
             &evidence,
         ])?;
     }
