@@ -417,9 +417,13 @@ impl Patterns {
         let mut added = Vec::new();
         for m in kept {
             // A gazetteer mention in the span that the rule did not take in wins.
-            let clash = mentions.iter().any(|x| {
-                x.start < m.end && m.start < x.end && !m.absorbed.contains(&(x.start, x.end))
-            });
+            // `mentions` is sorted and not overlapping, so ends are sorted too: only the
+            // mentions from the first ending after `m.start` can overlap.
+            let first = mentions.partition_point(|x| x.end <= m.start);
+            let clash = mentions[first..]
+                .iter()
+                .take_while(|x| x.start < m.end)
+                .any(|x| !m.absorbed.contains(&(x.start, x.end)));
             if clash {
                 continue;
             }
