@@ -12,6 +12,7 @@
 //! gazetteer always wins) and otherwise a new entity with `pattern` set, shared by every
 //! document that names it.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use regex::Regex;
@@ -335,7 +336,10 @@ impl Patterns {
         let mut found: Vec<Found> = Vec::new();
         let mut tried: FxHashSet<(usize, u32)> = FxHashSet::default();
         // The sentence last tokenised, and the context words in it.
-        let mut cache: Option<(SentenceSpan, Vec<Token>)> = None;
+        // Buffers reused across windows (no allocation per window).
+        let mut cache: Option<SentenceSpan> = None;
+        let mut toks: Vec<Token> = Vec::new();
+        let mut chars: Vec<(usize, char)> = Vec::new();
         let mut present: Option<(usize, FxHashSet<&str>)> = None;
         for (k, t) in triggers.iter().enumerate() {
             let word = &folded.text[t.start..t.end];
@@ -380,11 +384,12 @@ impl Patterns {
                 // Rules span a few words: the words around the trigger are tokenised, not
                 // the whole sentence (sentences of speeches run to hundreds of words).
                 let w = window(text, *s, start, t_end);
-                if cache.as_ref().is_none_or(|c| c.0 != w) {
+                if cache.is_none_or(|c| c != w) {
                     let opens = w.start == s.start;
-                    cache = Some((w, tokenize(text, w, mentions, &self.split_suffixes, opens)));
+                    let sfx = &self.split_suffixes;
+                    tokenize_into(text, w, mentions, sfx, opens, &mut chars, &mut toks);
+                    cache = Some(w);
                 }
-                let (_, toks) = cache.as_ref().expect("set above");
                 // The token holding the trigger.
                 let ti = toks.partition_point(|k| k.end <= start);
                 if toks.get(ti).is_none_or(|k| k.start > start)
@@ -392,7 +397,7 @@ impl Patterns {
                 {
                     continue;
                 }
-                if let Some(m) = self.match_rule(g, text, toks, ti, r, rule) {
+                if let Some(m) = self.match_rule(g, text, &toks, ti, r, rule) {
                     found.push(m);
                 }
             }
@@ -412,9 +417,13 @@ impl Patterns {
         let mut added = Vec::new();
         for m in kept {
             // A gazetteer mention in the span that the rule did not take in wins.
-            let clash = mentions.iter().any(|x| {
-                x.start < m.end && m.start < x.end && !m.absorbed.contains(&(x.start, x.end))
-            });
+            // `mentions` is sorted and not overlapping, so ends are sorted too: only the
+            // mentions from the first ending after `m.start` can overlap.
+            let first = mentions.partition_point(|x| x.end <= m.start);
+            let clash = mentions[first..]
+                .iter()
+                .take_while(|x| x.start < m.end)
+                .any(|x| !m.absorbed.contains(&(x.start, x.end)));
             if clash {
                 continue;
             }
@@ -703,7 +712,7 @@ fn match_elem(
                 Dir::Left => at.checked_sub(n)?,
             };
             let span = toks.get(s..s + n)?;
-            let ok = span.iter().zip(ph).all(|(k, w)| &k.folded == w)
+            let ok = span.iter().zip(ph).all(|(k, w)| k.folded == *w)
                 && (!cap || span[0].cap)
                 // Listed words stand alone: not inside a longer gazetteer name.
                 && span.iter().all(|k| k.mention.is_none());
@@ -773,9 +782,9 @@ fn name_run(
                 .is_some_and(|t| t.chars().next().is_some_and(char::is_lowercase))
     };
     let name_tok = |k: &Token| {
-        k.word && k.cap && !e.except.contains(&k.folded) && mention_ok(k) && !lower_tail(k)
+        k.word && k.cap && !e.except.contains(k.folded.as_ref()) && mention_ok(k) && !lower_tail(k)
     };
-    let connector = |k: &Token| k.mention.is_none() && CONNECTORS.contains(&k.folded.as_str());
+    let connector = |k: &Token| k.mention.is_none() && CONNECTORS.contains(&k.folded.as_ref());
     // Units outwards from `at`: (first token, end token, is a name word).
     let mut units: Vec<(usize, usize, bool)> = Vec::new();
     let mut next = match dir {
@@ -852,7 +861,7 @@ fn name_run(
         // A common word ("In", "Today") is trimmed where it opens the sentence.
         let opens =
             toks.first().is_some_and(|f| f.opens_sentence) && toks[..s].iter().all(|x| !x.word);
-        let common = opens && k.mention.is_none() && COMMON_WORDS.contains(&k.folded);
+        let common = opens && k.mention.is_none() && COMMON_WORDS.contains(k.folded.as_ref());
         // Nor does a run end in "and <mention>".
         let after_and = units
             .iter()
@@ -887,7 +896,8 @@ struct Token<'a> {
     start: usize,
     end: usize,
     text: &'a str,
-    folded: String,
+    /// Borrowed from the text when already folded (most words): no allocation.
+    folded: Cow<'a, str>,
     word: bool,
     cap: bool,
     space_before: bool,
@@ -909,9 +919,33 @@ fn tokenize<'a>(
     split_suffixes: &FxHashSet<String>,
     opens_sentence: bool,
 ) -> Vec<Token<'a>> {
+    let mut out = Vec::new();
+    tokenize_into(
+        text,
+        s,
+        mentions,
+        split_suffixes,
+        opens_sentence,
+        &mut Vec::new(),
+        &mut out,
+    );
+    out
+}
+
+/// [`tokenize`] into `out`, with `chars` as scratch space (both cleared first).
+fn tokenize_into<'a>(
+    text: &'a str,
+    s: SentenceSpan,
+    mentions: &[Mention],
+    split_suffixes: &FxHashSet<String>,
+    opens_sentence: bool,
+    chars: &mut Vec<(usize, char)>,
+    out: &mut Vec<Token<'a>>,
+) {
     let sent: &'a str = &text[s.start..s.end];
-    let mut out: Vec<Token<'a>> = Vec::new();
-    let chars: Vec<(usize, char)> = sent.char_indices().collect();
+    out.clear();
+    chars.clear();
+    chars.extend(sent.char_indices());
     let mut i = 0;
     let mut space = true;
     let mut newline = false;
@@ -931,10 +965,12 @@ fn tokenize<'a>(
                 end: s.start + b,
                 text: t,
                 // Most tokens are ASCII: lower case is their folded form.
-                folded: if t.is_ascii() && !t.contains('`') {
-                    t.to_ascii_lowercase()
+                folded: if !t.is_ascii() || t.contains('`') {
+                    Cow::Owned(fold(t))
+                } else if t.bytes().any(|b| b.is_ascii_uppercase()) {
+                    Cow::Owned(t.to_ascii_lowercase())
                 } else {
-                    fold(t)
+                    Cow::Borrowed(t)
                 },
                 word,
                 cap: t.chars().next().is_some_and(char::is_uppercase),
@@ -980,10 +1016,10 @@ fn tokenize<'a>(
             match split {
                 Some(h) => {
                     let hl = w[h..].chars().next().map_or(1, char::len_utf8);
-                    push(&mut out, a, a + h, true, space, newline, false);
-                    push(&mut out, a + h + hl, b, true, false, false, true);
+                    push(out, a, a + h, true, space, newline, false);
+                    push(out, a + h + hl, b, true, false, false, true);
                 }
-                None => push(&mut out, a, b, true, space, newline, false),
+                None => push(out, a, b, true, space, newline, false),
             }
             i = j;
         } else if matches!(c, '\'' | '’')
@@ -995,7 +1031,7 @@ fn tokenize<'a>(
                 start: s.start + a,
                 end: s.start + b,
                 text: "'s",
-                folded: "'s".into(),
+                folded: Cow::Borrowed("'s"),
                 word: false,
                 cap: false,
                 space_before: space,
@@ -1008,7 +1044,7 @@ fn tokenize<'a>(
             i += 2;
         } else {
             let b = a + c.len_utf8();
-            push(&mut out, a, b, false, space, newline, false);
+            push(out, a, b, false, space, newline, false);
             i += 1;
         }
         space = false;
@@ -1031,7 +1067,6 @@ fn tokenize<'a>(
     if let Some(k) = out.first_mut() {
         k.opens_sentence = opens_sentence;
     }
-    out
 }
 
 /// The part of sentence `s` tokenised for a trigger at `start..end`: some 20 words either
@@ -1106,7 +1141,7 @@ fn phrase_tokens(p: &str) -> Vec<String> {
     };
     tokenize(p, s, &[], &FxHashSet::default(), true)
         .into_iter()
-        .map(|t| t.folded)
+        .map(|t| t.folded.into_owned())
         .collect()
 }
 
