@@ -406,10 +406,14 @@ pub struct SourceFile {
 
 /// The default gazetteer files embedded at build time.
 pub fn embedded_files() -> Vec<SourceFile> {
-    crate::embedded::ENTITY_FILES
+    embedded(crate::embedded::ENTITY_FILES, "<embedded>/")
+}
+
+fn embedded(files: &[(&str, &str)], prefix: &str) -> Vec<SourceFile> {
+    files
         .iter()
         .map(|(name, text)| SourceFile {
-            name: format!("<embedded>/{name}"),
+            name: format!("{prefix}{name}"),
             text: (*text).to_string(),
         })
         .collect()
@@ -426,22 +430,26 @@ pub fn read_dir_files(dir: &Path) -> Result<Vec<SourceFile>> {
             ),
         ));
     }
+    // relations.toml, text/ and patterns/ hold rules, not entities.
+    toml_files_under(dir, |p| {
+        p.file_name().is_some_and(|n| n != "relations.toml")
+            && !p
+                .strip_prefix(dir)
+                .unwrap_or(p)
+                .components()
+                .any(|c| c.as_os_str() == "text" || c.as_os_str() == "patterns")
+    })
+}
+
+/// Every `*.toml` under `dir` that `keep` accepts, recursively, in sorted order, read whole.
+fn toml_files_under(dir: &Path, keep: impl Fn(&Path) -> bool) -> Result<Vec<SourceFile>> {
     let mut paths: Vec<_> = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())
         .map(|e| e.into_path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .filter(|p| {
-            // relations.toml, text/ and patterns/ hold rules, not entities.
-            p.file_name().is_some_and(|n| n != "relations.toml")
-                && !p
-                    .strip_prefix(dir)
-                    .unwrap_or(p)
-                    .components()
-                    .any(|c| c.as_os_str() == "text" || c.as_os_str() == "patterns")
-        })
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && keep(p))
         .collect();
     paths.sort();
     paths
@@ -458,13 +466,7 @@ pub fn read_dir_files(dir: &Path) -> Result<Vec<SourceFile>> {
 
 /// The default pattern rule files (`gazetteer/patterns/*.toml`) embedded at build time.
 pub fn embedded_pattern_files() -> Vec<SourceFile> {
-    crate::embedded::PATTERN_FILES
-        .iter()
-        .map(|(name, text)| SourceFile {
-            name: format!("<embedded>/patterns/{name}"),
-            text: (*text).to_string(),
-        })
-        .collect()
+    embedded(crate::embedded::PATTERN_FILES, "<embedded>/patterns/")
 }
 
 /// The pattern rule files of a gazetteer directory: every `*.toml` under `dir/patterns`
@@ -474,25 +476,7 @@ pub fn read_dir_pattern_files(dir: &Path) -> Result<Vec<SourceFile>> {
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
-    let mut paths: Vec<_> = walkdir::WalkDir::new(&dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
-            Ok(SourceFile {
-                name: p.display().to_string(),
-                text,
-            })
-        })
-        .collect()
+    toml_files_under(&dir, |_| true)
 }
 
 /// Default case rule: short aliases and all-caps aliases are case-sensitive.

@@ -4,6 +4,7 @@
 use super::sentence::{Arg, SentenceView};
 use super::{Cue, DocContext, Hit, Marker, ACTOR};
 use crate::gazetteer::{EntityIdx, EntityType};
+use crate::graph::Status;
 
 impl SentenceView<'_> {
     /// SUBJECT <cue> [weapons] to RECIPIENT: the subject supplies the recipient.
@@ -274,12 +275,25 @@ impl SentenceView<'_> {
                 );
             }
         }
-        for &w in &weapons {
+        self.acquire_each(r.acquires, &rec, &weapons, &rule, status);
+    }
+
+    /// Each holder in `rec` acquires each weapon, one edge per weapon (a weapon's own
+    /// evidence names only it).
+    fn acquire_each(
+        &mut self,
+        acquires: Option<usize>,
+        rec: &Arg,
+        weapons: &[EntityIdx],
+        rule: &str,
+        status: Option<Status>,
+    ) {
+        for &w in weapons {
             self.emit_each(
-                r.acquires,
+                acquires,
                 &rec.entities,
                 &[w],
-                &rule,
+                rule,
                 status,
                 &[w],
                 &rec.resolved,
@@ -303,17 +317,7 @@ impl SentenceView<'_> {
         };
         // Operating is a fact of the present; modality nearby belongs to other verbs.
         let status = c.status;
-        for &w in &weapons {
-            self.emit_each(
-                r.acquires,
-                &rec.entities,
-                &[w],
-                &rule,
-                status,
-                &[w],
-                &rec.resolved,
-            );
-        }
+        self.acquire_each(r.acquires, &rec, &weapons, &rule, status);
     }
 
     /// WEAPON ... <cue> ACTOR ("the TB2 drones entered service with the Kyrgyz Air Force"):
