@@ -20,6 +20,8 @@ enum DiffFormat {
     Gexf,
     /// GEXF with the old graph at t=1 and the new one at t=2, for Gephi's timeline
     GexfDynamic,
+    /// The union graph as an interactive page, coloured added/removed/changed/same
+    Html,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -83,12 +85,12 @@ pub fn run(a: DiffArgs) -> Result<ExitCode> {
     let rendered = match a.format {
         DiffFormat::Json => serde_json::to_string_pretty(&d)? + "\n",
         DiffFormat::Text => diff_text(&d, &old, &new, a.typed_only, color),
-        DiffFormat::Graphml | DiffFormat::Gexf | DiffFormat::GexfDynamic => {
+        DiffFormat::Graphml | DiffFormat::Gexf | DiffFormat::GexfDynamic | DiffFormat::Html => {
             let (u, deco) = diff::union_graph(&old, &new, &d, a.format == DiffFormat::GexfDynamic);
-            let f = if a.format == DiffFormat::Graphml {
-                Format::Graphml
-            } else {
-                Format::Gexf
+            let f = match a.format {
+                DiffFormat::Graphml => Format::Graphml,
+                DiffFormat::Html => Format::Html,
+                _ => Format::Gexf,
             };
             export::render_decorated(&u, f, &ExportOptions::default(), &deco)
         }

@@ -1,4 +1,5 @@
-//! Exporters: GraphML (Gephi-ready), GEXF 1.3, DOT, networkx node-link JSON and CSV tables;
+//! Exporters: GraphML (Gephi-ready), GEXF 1.3, DOT, networkx node-link JSON, CSV tables and
+//! a self-contained interactive HTML page;
 //! readers for the GraphML and GEXF files they write ([`load_graph`]).
 //!
 //! Every exporter writes nodes sorted by id and edges sorted by (source, relation, target),
@@ -8,6 +9,7 @@ mod csv;
 mod dot;
 mod gexf;
 mod graphml;
+mod html;
 mod json;
 mod read;
 
@@ -31,6 +33,8 @@ pub enum Format {
     Json,
     /// Two tables, nodes and edges (Gephi's spreadsheet import, pandas); needs `-o`.
     Csv,
+    /// A self-contained interactive page (sigma.js), opens offline in a browser.
+    Html,
 }
 
 impl Format {
@@ -42,6 +46,7 @@ impl Format {
             "dot" | "gv" => Some(Format::Dot),
             "json" => Some(Format::Json),
             "csv" => Some(Format::Csv),
+            "html" | "htm" => Some(Format::Html),
             _ => None,
         }
     }
@@ -92,6 +97,7 @@ pub fn render(
         Format::Gexf => gexf::render(graph, opts, None),
         Format::Dot => dot::render(graph),
         Format::Json => json::render(graph),
+        Format::Html => html::render(graph, None),
         Format::Csv => {
             let mut out = Vec::new();
             csv::write_edges(graph, &mut out).expect("writing to memory");
@@ -124,7 +130,7 @@ pub struct Decor {
     pub interval: Option<(u32, u32)>,
 }
 
-/// Render with a decoration (GraphML and GEXF only; other formats ignore it).
+/// Render with a decoration (GraphML, GEXF and HTML; other formats ignore it).
 pub fn render_decorated(
     graph: &crate::graph::KnowledgeGraph,
     format: Format,
@@ -134,6 +140,7 @@ pub fn render_decorated(
     match format {
         Format::Graphml => graphml::render(graph, opts, Some(decoration)),
         Format::Gexf => gexf::render(graph, opts, Some(decoration)),
+        Format::Html => html::render(graph, Some(decoration)),
         other => render(graph, other, opts),
     }
 }
@@ -170,6 +177,7 @@ pub fn write_to(
         Format::Graphml => graphml::render_into(graph, opts, None, &mut flush)?,
         Format::Gexf => gexf::render_into(graph, opts, None, &mut flush)?,
         Format::Dot => dot::render(graph),
+        Format::Html => html::render(graph, None),
     };
     w.write_all(rest.as_bytes())
 }
