@@ -83,7 +83,8 @@ def run(args, driver):
         wait(lambda: view().get("settledMs") is not None, "the layout to settle", timeout=120)
         v = view()
         print(json.dumps({"first_frame_ms": round(v["firstFrameMs"]),
-                          "settled_ms": round(v["settledMs"])}))
+                          "settled_ms": round(v["settledMs"]),
+                          "iterations": v.get("iterations")}))
 
     shot = driver.find_element(By.ID, "graph").screenshot_as_base64
     ink = driver.execute_async_script(COUNT_INK, "data:image/png;base64," + shot)
