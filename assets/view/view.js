@@ -45,32 +45,56 @@
     return (h >>> 0) / 4294967296;
   }
 
+  // Two graphs: `layoutGraph` holds every edge and is what ForceAtlas2 moves; `graph` is what
+  // sigma draws and holds only the edges of relations switched on so far, so the default
+  // typed view of a large graph does not pass 50,000 hidden co-occurrence edges through
+  // every frame. Positions are copied from one to the other a few times a second.
   const graph = new V.Graph({ multi: true, type: "mixed" });
+  const layoutGraph = new V.Graph({ multi: true, type: "mixed" });
   const N = data.nodes.length;
   const R = Math.sqrt(N) * 10;
   data.nodes.forEach((n, i) => {
     const a = hash(n.id) * 2 * Math.PI, r = R * Math.sqrt(hash(n.id + "#"));
+    const x = r * Math.cos(a), y = r * Math.sin(a);
     graph.addNode(n.id, {
-      x: r * Math.cos(a), y: r * Math.sin(a),
+      x, y,
       size: 2 + 1.6 * Math.log(1 + n.mentions),
       label: n.label, color: TYPE_COLORS[n.type] || "#999", i,
       diffColor: n.x && n.x.color,
     });
+    layoutGraph.addNode(n.id, { x, y });
   });
   const EDGE = { s: 0, t: 1, r: 2, w: 3, sym: 4, status: 5, weapons: 6, years: 7, total: 8, inferred: 9, x: 10 };
+  const byRelation = data.relations.map(() => []);
   data.edges.forEach((e, i) => {
-    const rel = data.relations[e[EDGE.r]];
-    const attrs = {
-      i, rel, weight: e[EDGE.w], lw: 1 + Math.log(e[EDGE.w]),
-      size: rel === CO ? 0.5 : 1 + Math.min(3, Math.log(e[EDGE.w])),
-      color: relColor[rel], diffColor: e[EDGE.x] && e[EDGE.x].color,
-      type: e[EDGE.sym] ? "line" : "arrow",
-      st: data.nodes[e[EDGE.s]].type, tt: data.nodes[e[EDGE.t]].type,
-    };
+    byRelation[e[EDGE.r]].push(i);
     const s = data.nodes[e[EDGE.s]].id, t = data.nodes[e[EDGE.t]].id;
-    if (e[EDGE.sym]) graph.addUndirectedEdge(s, t, attrs);
-    else graph.addDirectedEdge(s, t, attrs);
+    const lw = { lw: 1 + Math.log(e[EDGE.w]) };
+    if (e[EDGE.sym]) layoutGraph.addUndirectedEdge(s, t, lw);
+    else layoutGraph.addDirectedEdge(s, t, lw);
   });
+  const loaded = new Set();
+  // Add the edges of the relations switched on that `graph` does not hold yet.
+  function loadEdges() {
+    data.relations.forEach((rel, r) => {
+      if (!state.relations.has(rel) || loaded.has(r)) return;
+      loaded.add(r);
+      for (const i of byRelation[r]) {
+        const e = data.edges[i];
+        const attrs = {
+          i, rel, weight: e[EDGE.w],
+          size: rel === CO ? 0.5 : 1 + Math.min(3, Math.log(e[EDGE.w])),
+          color: relColor[rel], diffColor: e[EDGE.x] && e[EDGE.x].color,
+          type: e[EDGE.sym] ? "line" : "arrow",
+          st: data.nodes[e[EDGE.s]].type, tt: data.nodes[e[EDGE.t]].type,
+        };
+        const s = data.nodes[e[EDGE.s]].id, t = data.nodes[e[EDGE.t]].id;
+        if (e[EDGE.sym]) graph.addUndirectedEdge(s, t, attrs);
+        else graph.addDirectedEdge(s, t, attrs);
+      }
+    });
+  }
+  loadEdges();
 
   function edgeVisible(edge, a) {
     return state.relations.has(a.rel) && a.weight >= state.minWeight
@@ -89,7 +113,9 @@
       if (state.selected) {
         if (node === state.selected) { r.highlighted = true; r.zIndex = 2; r.forceLabel = true; }
         else if (state.neighbors.has(node)) { r.zIndex = 1; r.forceLabel = true; }
-        else { r.color = FADED; r.label = ""; r.zIndex = 0; }
+        // Faded nodes shrink to dots: sigma draws every edge under every node, and a dense
+        // graph would otherwise cover the selected node's edges.
+        else { r.color = FADED; r.label = ""; r.zIndex = 0; r.size = Math.min(a.size, 1.5); }
       }
       return r;
     },
@@ -109,15 +135,37 @@
   // Layout: ForceAtlas2 in a worker (one message per iteration); stopped once nodes move, on
   // average, less than 0.2% of the drawing's diagonal in 10 iterations, twice in a row (or
   // after 60 s), so an idle page costs no CPU. bench/view_layout.js applies the same rule.
-  const settings = V.forceAtlas2.inferSettings(graph);
-  const layout = new V.FA2Layout(graph, { settings, getEdgeWeight: "lw" });
+  const settings = V.forceAtlas2.inferSettings(layoutGraph);
+  const layout = new V.FA2Layout(layoutGraph, { settings, getEdgeWeight: "lw" });
   const STEP = 10;
-  let prev = null, calm = 0, iterations = 0;
+  let prev = null, calm = 0, iterations = 0, lastCopy = 0, renderMs = 0, capTimer = null;
   function positions() {
     const p = new Float64Array(2 * N);
     let j = 0;
-    graph.forEachNode((_, a) => { p[j++] = a.x; p[j++] = a.y; });
+    layoutGraph.forEachNode((_, a) => { p[j++] = a.x; p[j++] = a.y; });
     return p;
+  }
+  // Copy the layout to the drawing, at most once per three drawing times, so drawing never
+  // takes most of the main thread (the worker waits on it between iterations).
+  function copyPositions(force) {
+    const now = performance.now();
+    if (!force && now - lastCopy < Math.max(100, 3 * renderMs)) return;
+    lastCopy = now;
+    graph.updateEachNodeAttributes((node, a) => {
+      const l = layoutGraph.getNodeAttributes(node);
+      a.x = l.x; a.y = l.y;
+      return a;
+    });
+  }
+  let renderStart = 0;
+  renderer.on("beforeRender", () => { renderStart = performance.now(); });
+  renderer.on("afterRender", () => { renderMs = performance.now() - renderStart; });
+  function settle() {
+    stopLayout();
+    if (view.settledMs === null) {
+      view.settledMs = performance.now() - t0;
+      view.iterations = iterations;
+    }
   }
   function sample() {
     const p = positions();
@@ -130,34 +178,34 @@
       }
       const extent = Math.hypot(maxX - minX, maxY - minY) || 1;
       calm = moved / Math.max(1, N) / extent < 0.002 ? calm + 1 : 0;
-      if (calm >= 2 || performance.now() - t0 > 60000) {
-        stopLayout();
-        if (view.settledMs === null) {
-          view.settledMs = performance.now() - t0;
-          view.iterations = iterations;
-        }
-        return;
-      }
+      if (calm >= 2) { settle(); return; }
     }
     prev = p;
   }
-  graph.on("eachNodeAttributesUpdated", () => {
-    if (layout.isRunning() && ++iterations % STEP === 0) sample();
+  layoutGraph.on("eachNodeAttributesUpdated", () => {
+    if (!layout.isRunning()) return;
+    if (++iterations % STEP === 0) sample();
+    if (layout.isRunning()) copyPositions(false);
   });
   function startLayout() {
     if (N < 2) { view.settledMs = performance.now() - t0; return; }
     prev = null; calm = 0;
     layout.start();
+    clearTimeout(capTimer);
+    capTimer = setTimeout(() => { if (layout.isRunning()) settle(); }, 60000);
     $("layout-toggle").textContent = "Stop layout";
   }
   function stopLayout() {
     layout.stop();
+    clearTimeout(capTimer);
+    copyPositions(true);
     $("layout-toggle").textContent = "Resume layout";
   }
   $("layout-toggle").addEventListener("click", () => (layout.isRunning() ? stopLayout() : startLayout()));
 
   // Counts and filters.
   function refresh() {
+    loadEdges();
     let shown = 0;
     graph.forEachEdge((e, a) => { if (edgeVisible(e, a)) shown++; });
     $("edge-shown").textContent = shown;
@@ -358,5 +406,7 @@
 
   refresh();
   startLayout();
+  // Kept apart from silkgraphView, which tests read back as JSON.
+  window.silkgraphDebug = { renderer, layout, graph, layoutGraph };
   view.ready = true;
 })();
