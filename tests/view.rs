@@ -152,7 +152,8 @@ fn skip_or_fail(why: &str) {
 fn seed_page_works_in_headless_chromium() {
     for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver"] {
         if !Path::new(tool).exists() {
-            return skip_or_fail(&format!("{tool} is missing"));
+            skip_or_fail(&format!("{tool} is missing"));
+            return;
         }
     }
     let selenium = StdCommand::new("python3")
@@ -160,7 +161,8 @@ fn seed_page_works_in_headless_chromium() {
         .status()
         .is_ok_and(|s| s.success());
     if !selenium {
-        return skip_or_fail("python3 cannot import selenium");
+        skip_or_fail("python3 cannot import selenium");
+        return;
     }
     let dir = TempDir::new().unwrap();
     let json: Value = serde_json::from_str(&read(&extract(dir.path(), "g.json", &[]))).unwrap();
@@ -176,7 +178,8 @@ fn seed_page_works_in_headless_chromium() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     if out.status.code() == Some(3) {
-        return skip_or_fail(&format!("the browser did not start: {stderr}"));
+        skip_or_fail(&format!("the browser did not start: {stderr}"));
+        return;
     }
     assert!(
         out.status.success(),

@@ -43,9 +43,15 @@ def check(cond, what):
 
 
 def wait(fn, what, timeout=60.0, step=0.1):
+    from selenium.common.exceptions import TimeoutException
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        v = fn()
+        try:
+            v = fn()
+        except TimeoutException:
+            # The page's main thread was busy longer than the script timeout (a loaded
+            # machine, a large graph): ask again.
+            v = None
         if v:
             return v
         time.sleep(step)
@@ -75,6 +81,7 @@ def run(args, driver):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
+    driver.set_script_timeout(120)
     driver.get("file://" + os.path.abspath(args.page))
     view = lambda: driver.execute_script("return window.silkgraphView || null")
     wait(lambda: (view() or {}).get("ready"), "the page script to start")
