@@ -277,6 +277,47 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
+/// Add `evidence` to the edge's kept entries (sorted, at most `cap`) or count it as omitted.
+fn keep_smallest(edge: &mut Edge, evidence: Evidence, cap: usize) {
+    if edge.last_omitted.as_deref() == Some(&evidence) {
+        return;
+    }
+    // Entries mostly come in output order: the common case appends or is rejected at once.
+    let at = match edge.evidence.last() {
+        Some(last) if *last < evidence => edge.evidence.len(),
+        _ => match edge.evidence.binary_search(&evidence) {
+            Ok(_) => return,
+            Err(at) => at,
+        },
+    };
+    if edge.evidence.len() < cap {
+        edge.evidence.insert(at, evidence);
+        return;
+    }
+    edge.evidence_omitted += 1;
+    if at == edge.evidence.len() {
+        edge.last_omitted = Some(Box::new(evidence));
+    } else {
+        edge.evidence.insert(at, evidence);
+        edge.last_omitted = edge.evidence.pop().map(Box::new);
+    }
+}
+
+/// The alias form of a surface: forms differing only in dashes, quotes or spacing are one.
+pub fn alias_form(surface: &str) -> String {
+    normalise_keep_case(surface)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Alias forms ordered most frequent first, then by their characters.
+pub fn aliases_by_count(forms: impl IntoIterator<Item = (String, u64)>) -> Vec<String> {
+    let mut v: Vec<(String, u64)> = forms.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v.into_iter().map(|(s, _)| s).collect()
+}
+
 impl Edge {
     /// An edge as a graph file holds it (the readers build edges this way); `evidence_omitted`
     /// counts the entries beyond those listed.
@@ -351,6 +392,9 @@ pub struct KnowledgeGraph {
     relation_ids: FxHashMap<String, u32>,
     /// Evidence entries kept per edge; 0 means [`DEFAULT_MAX_EVIDENCE`].
     max_evidence: usize,
+    /// The sentence and document keys an exact merge needs (`extract --mergeable`, or a
+    /// graph loaded from such a snapshot); `None` in a plain extraction.
+    pub merge_keys: Option<Box<crate::merge::MergeKeys>>,
 }
 
 impl KnowledgeGraph {
@@ -414,7 +458,7 @@ impl KnowledgeGraph {
 
     /// Count a mention of `entity` in document number `doc`, written `surface`. `counted`:
     /// the sentence is the first copy of its text; `distinct_doc`: the document is not a
-    /// copy of an earlier one (copies count neither mentions nor documents).
+    /// copy of an earlier one (copies count neither mentions nor documents). Returns the node.
     pub fn count_mention(
         &mut self,
         entity: &Entity,
@@ -422,7 +466,7 @@ impl KnowledgeGraph {
         doc: u32,
         counted: bool,
         distinct_doc: bool,
-    ) {
+    ) -> NodeIndex {
         let n = self.node_for(entity);
         let node = &mut self.graph[n];
         if counted {
@@ -438,6 +482,7 @@ impl KnowledgeGraph {
             node.last_doc = Some(doc);
             node.documents += 1;
         }
+        n
     }
 
     pub fn node_index(&self, id: &str) -> Option<NodeIndex> {
@@ -449,7 +494,8 @@ impl KnowledgeGraph {
     }
 
     /// Add one supporting sentence to the edge (source, relation, target). `first_copy`:
-    /// this is the first occurrence of the sentence's text in the corpus.
+    /// this is the first occurrence of the sentence's text in the corpus. Returns the edge
+    /// (`None` for a self-loop, which is not added).
     #[allow(clippy::too_many_arguments)]
     pub fn add_edge(
         &mut self,
@@ -460,9 +506,9 @@ impl KnowledgeGraph {
         first_copy: bool,
         evidence: Evidence,
         facts: EdgeFacts,
-    ) {
+    ) -> Option<EdgeIndex> {
         if source.id == target.id {
-            return;
+            return None;
         }
         let (a, b) = if symmetric && target.id < source.id {
             (target, source)
@@ -505,22 +551,11 @@ impl KnowledgeGraph {
         if first_copy || edge.weight == 0 {
             edge.weight += 1;
         }
-        // One sentence adds an edge once, so a repeat can only be the entry just added.
-        // Entries come in corpus order, so keeping the first ones is deterministic; memory
-        // per edge is bounded whatever the corpus size.
-        if edge.evidence_omitted == 0 {
-            if edge.evidence.last() != Some(&evidence) {
-                if edge.evidence.len() < cap {
-                    edge.evidence.push(evidence);
-                } else {
-                    edge.evidence_omitted = 1;
-                    edge.last_omitted = Some(Box::new(evidence));
-                }
-            }
-        } else if edge.last_omitted.as_deref() != Some(&evidence) {
-            edge.evidence_omitted += 1;
-            edge.last_omitted = Some(Box::new(evidence));
-        }
+        // The kept entries are the `cap` smallest in output order, whatever order they come
+        // in, so partial graphs merge exactly (`crate::merge`); memory per edge is bounded
+        // whatever the corpus size. One sentence adds an edge once, so a repeat can only be
+        // the entry just handled: kept, or the last one omitted.
+        keep_smallest(edge, evidence, cap);
         for w in facts.weapons {
             if !edge.weapons.contains(&w) {
                 edge.weapons.push(w);
@@ -535,6 +570,7 @@ impl KnowledgeGraph {
         }
         edge.years.sort_unstable();
         edge.inferred &= facts.inferred;
+        Some(e)
     }
 
     /// Insert an edge as it is (snapshot loading, diff union).
@@ -551,10 +587,15 @@ impl KnowledgeGraph {
     }
 
     pub fn edge(&self, source: &str, relation: &str, target: &str) -> Option<&Edge> {
+        self.edge_index(source, relation, target)
+            .map(|e| &self.graph[e])
+    }
+
+    pub fn edge_index(&self, source: &str, relation: &str, target: &str) -> Option<EdgeIndex> {
         let na = self.node_index(source)?;
         let nb = self.node_index(target)?;
         let r = *self.relation_ids.get(relation)?;
-        self.edges.get(&(na, r, nb)).map(|&e| &self.graph[e])
+        self.edges.get(&(na, r, nb)).copied()
     }
 
     fn relation_id(&mut self, relation: &str) -> u32 {
@@ -626,21 +667,14 @@ impl KnowledgeGraph {
             if n.surfaces.is_empty() {
                 continue;
             }
-            // Forms differing only in dashes, quotes or spacing are one form.
             let mut forms: FxHashMap<String, u64> = FxHashMap::default();
             for (s, c) in n.surfaces.drain() {
-                let form = normalise_keep_case(&s)
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                *forms.entry(form).or_default() += c;
+                *forms.entry(alias_form(&s)).or_default() += c;
             }
             for a in n.aliases.drain(..) {
                 forms.entry(a).or_default();
             }
-            let mut v: Vec<(String, u64)> = forms.into_iter().collect();
-            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            n.aliases = v.into_iter().map(|(s, _)| s).collect();
+            n.aliases = aliases_by_count(forms);
         }
     }
 

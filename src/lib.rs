@@ -25,6 +25,7 @@ pub mod export;
 pub mod gazetteer;
 pub mod graph;
 pub mod matcher;
+pub mod merge;
 pub mod patterns;
 pub mod pipeline;
 pub mod query;
@@ -33,3 +34,4 @@ pub mod text;
 pub mod unmatched;
 
 pub use error::{Error, Result};
+pub use merge::merge;

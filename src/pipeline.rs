@@ -7,6 +7,9 @@
 
 use std::path::PathBuf;
 
+use std::hash::{Hash, Hasher};
+
+use petgraph::stable_graph::EdgeIndex;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use serde::Serialize;
@@ -148,6 +151,9 @@ pub struct ExtractOptions {
     /// `Typed` mode: keep the entities no typed relation names (by default they are
     /// dropped; otherwise more than half of a typed graph is edgeless nodes).
     pub keep_isolated: bool,
+    /// Keep the sentence and document keys an exact merge needs ([`crate::merge`]); the
+    /// graph is then left unfiltered (`min_weight` and `keep_isolated` apply at the merge).
+    pub mergeable: bool,
 }
 
 /// Everything needed to analyse text: gazetteer, matcher, boilerplate and relation rules.
@@ -158,6 +164,10 @@ pub struct Pipeline {
     pub rules: RelationRules,
     /// The pattern recogniser's rules (entities the gazetteer does not list).
     pub patterns: Patterns,
+    /// Hash of the program version and the data files loaded (gazetteer, patterns,
+    /// relation and text rules): mergeable snapshots record it. [`Self::new`] cannot see
+    /// the files its gazetteer came from; its callers set this if they merge.
+    pub fingerprint: u64,
 }
 
 /// A read item after analysis.
@@ -171,10 +181,16 @@ enum Analysed {
 #[derive(Debug, Clone, Copy)]
 struct DocPlace {
     doc_no: u32,
-    /// Not a copy of an earlier document.
-    distinct: bool,
     /// Sentences of the document's earlier parts.
     sentence_base: usize,
+}
+
+/// The document being merged (all its parts): its key so far and the nodes it names.
+#[derive(Default)]
+struct OpenDoc {
+    open: bool,
+    key: rustc_hash::FxHasher,
+    nodes: Vec<petgraph::stable_graph::NodeIndex>,
 }
 
 /// What the serial merge accumulates.
@@ -184,8 +200,9 @@ struct MergeState {
     skipped_by_rule: Vec<u64>,
     /// Keys of sentences already counted (only those naming an entity).
     seen: FxHashSet<u64>,
-    /// Keys of documents (or parts) already counted.
+    /// Keys of documents already counted.
     seen_docs: FxHashSet<u64>,
+    doc: OpenDoc,
     /// Number of the document being merged, and of documents started.
     doc_no: u32,
     docs_started: u32,
@@ -202,6 +219,7 @@ impl MergeState {
             skipped_by_rule: vec![0; rules],
             seen: FxHashSet::default(),
             seen_docs: FxHashSet::default(),
+            doc: OpenDoc::default(),
             doc_no: 0,
             docs_started: 0,
             sentence_base: 0,
@@ -232,20 +250,35 @@ impl Pipeline {
         for d in &config.dirs {
             pattern_files.extend(crate::gazetteer::read_dir_pattern_files(d)?);
         }
+        let mut fingerprint = base_fingerprint();
+        for f in files.iter().chain(&pattern_files) {
+            f.text.hash(&mut fingerprint);
+        }
         // The boilerplate rules do not need the gazetteer: they compile while it loads.
         let (gazetteer, boilerplate) =
             rayon::join(|| Gazetteer::from_sources(&files), Boilerplate::embedded);
-        Self::assemble(gazetteer?, boilerplate?, &pattern_files, |g| {
-            let mut rules = RelationRules::embedded(g)?;
-            for d in &config.dirs {
-                let p = d.join("relations.toml");
-                if p.is_file() {
-                    let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
-                    rules = RelationRules::parse(&p.display().to_string(), &text, g)?;
-                }
+        // Relation rules replacing the embedded ones, read before the parallel build so
+        // that their text enters the fingerprint.
+        let mut user_rules = None;
+        for d in &config.dirs {
+            let p = d.join("relations.toml");
+            if p.is_file() {
+                let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+                text.hash(&mut fingerprint);
+                user_rules = Some((p.display().to_string(), text));
             }
-            Ok(rules)
-        })
+        }
+        let mut p = Self::assemble(
+            gazetteer?,
+            boilerplate?,
+            &pattern_files,
+            |g| match &user_rules {
+                Some((name, text)) => RelationRules::parse(name, text, g),
+                None => RelationRules::embedded(g),
+            },
+        )?;
+        p.fingerprint = fingerprint.finish();
+        Ok(p)
     }
 
     /// A pipeline over `gazetteer` with the embedded boilerplate and pattern rules.
@@ -283,6 +316,7 @@ impl Pipeline {
             boilerplate,
             rules,
             patterns,
+            fingerprint: base_fingerprint().finish(),
         })
     }
 
@@ -400,6 +434,13 @@ impl Pipeline {
         if let Some(n) = options.max_evidence {
             state.graph.set_max_evidence(n);
         }
+        if options.mergeable {
+            let o = crate::merge::MergeOptions::of(options);
+            state.graph.merge_keys = Some(Box::new(crate::merge::MergeKeys::new(
+                crate::merge::fingerprint(self.fingerprint, &o),
+                o,
+            )));
+        }
         let mut handle = |state: &mut MergeState, item: Analysed| match item {
             Analysed::Warning(w) => {
                 on_warning(&w);
@@ -426,6 +467,7 @@ impl Pipeline {
                 handle(&mut state, item)
             })?;
         }
+        close_doc(&mut state);
         let MergeState {
             mut graph,
             mut report,
@@ -433,11 +475,15 @@ impl Pipeline {
             ..
         } = state;
 
-        if options.min_weight > 1 {
+        if options.mergeable {
+            // Filters apply to the merged graph (`crate::merge::finish`): a light edge of
+            // one part may be heavy in the whole.
+        } else if options.min_weight > 1 {
             let min = options.min_weight;
             graph.retain_edges(|e| e.relation != CO_OCCURS_WITH || e.weight >= min);
         }
-        if options.relations == RelationMode::Typed && !options.keep_isolated {
+        if options.relations == RelationMode::Typed && !options.keep_isolated && !options.mergeable
+        {
             graph.remove_isolated();
         }
         graph.normalise();
@@ -563,6 +609,8 @@ impl Pipeline {
         if a.continues {
             state.sentence_base += state.part_sentences;
         } else {
+            close_doc(state);
+            state.doc.open = true;
             state.report.documents += 1;
             state.doc_no = state.docs_started;
             state.docs_started += 1;
@@ -573,24 +621,14 @@ impl Pipeline {
         for &r in &a.skipped {
             state.skipped_by_rule[r] += 1;
         }
-        // A copy of an earlier document (or part) counts no mentions or documents.
-        let doc_key = {
-            use std::hash::{Hash, Hasher};
-            let mut h = rustc_hash::FxHasher::default();
-            for sr in &a.sentences {
-                sr.key.hash(&mut h);
-            }
-            h.finish()
-        };
-        let distinct = state.seen_docs.insert(doc_key);
         self.merge(
             &mut state.graph,
             &mut state.report,
             &mut state.seen,
+            &mut state.doc,
             a,
             DocPlace {
                 doc_no: state.doc_no,
-                distinct,
                 sentence_base: state.sentence_base,
             },
             options.relations,
@@ -614,18 +652,24 @@ impl Pipeline {
     }
 
     /// Fold one analysed document into the graph.
+    ///
+    /// A sentence counts (mentions, weights) at the first copy of its key, which hashes its
+    /// folded text and what was found in it: every copy of a key adds the same mentions and
+    /// edges, so which copy comes first does not matter, and graphs of parts of a corpus
+    /// merge exactly ([`crate::merge`]).
+    #[allow(clippy::too_many_arguments)]
     fn merge(
         &self,
         graph: &mut KnowledgeGraph,
         report: &mut ExtractReport,
         seen: &mut FxHashSet<u64>,
+        doc: &mut OpenDoc,
         a: &DocAnalysis,
         place: DocPlace,
         mode: RelationMode,
     ) {
         let DocPlace {
             doc_no,
-            distinct: distinct_doc,
             sentence_base,
         } = place;
         let g = &self.gazetteer;
@@ -633,22 +677,36 @@ impl Pipeline {
         let mut entities: Vec<u32> = Vec::new();
         for s in &a.sentences {
             report.sentences += 1;
+            let key = analysis_key(s, &a.text);
+            key.hash(&mut doc.key);
             // Only sentences that name something can weigh on the graph; not remembering the
             // others keeps memory bounded by what the graph holds.
-            let first = s.mentions.is_empty() || seen.insert(s.key);
+            let first = s.mentions.is_empty() || seen.insert(key);
             if !first {
                 report.duplicate_sentences += 1;
             }
             report.mentions += s.mentions.len() as u64;
-            for m in &s.mentions {
-                graph.count_mention(
-                    g.entity(m.entity),
-                    &a.text[m.start..m.end],
-                    doc_no,
-                    first,
-                    distinct_doc,
-                );
+            if !s.mentions.is_empty() {
+                if let Some(k) = graph.merge_keys.as_deref_mut() {
+                    k.sentences_with_mentions += 1;
+                }
             }
+            for m in &s.mentions {
+                let surface = &a.text[m.start..m.end];
+                // Documents are counted when the document is complete (`close_doc`).
+                let n = graph.count_mention(g.entity(m.entity), surface, doc_no, first, false);
+                doc.nodes.push(n);
+                if first {
+                    if let Some(k) = graph.merge_keys.as_deref_mut() {
+                        k.mention(n, surface, key);
+                    }
+                }
+            }
+            let support = |graph: &mut KnowledgeGraph, e: Option<EdgeIndex>| {
+                if let (true, Some(e), Some(k)) = (first, e, graph.merge_keys.as_deref_mut()) {
+                    k.support(e, key);
+                }
+            };
             let evidence = || {
                 Evidence::new(
                     doc_id.clone(),
@@ -664,7 +722,7 @@ impl Pipeline {
                 entities.dedup();
                 for (i, &x) in entities.iter().enumerate() {
                     for &y in &entities[i + 1..] {
-                        graph.add_edge(
+                        let e = graph.add_edge(
                             g.entity(x),
                             CO_OCCURS_WITH,
                             g.entity(y),
@@ -673,6 +731,7 @@ impl Pipeline {
                             evidence(),
                             EdgeFacts::default(),
                         );
+                        support(graph, e);
                     }
                 }
             }
@@ -686,7 +745,7 @@ impl Pipeline {
                         Some(r.rule.clone()),
                         r.resolved.clone(),
                     );
-                    graph.add_edge(
+                    let e = graph.add_edge(
                         g.entity(r.source),
                         &rule.name,
                         g.entity(r.target),
@@ -704,8 +763,57 @@ impl Pipeline {
                             inferred: r.inferred,
                         },
                     );
+                    support(graph, e);
                 }
             }
+        }
+    }
+}
+
+/// The fingerprint's start: the program version and the embedded rules it always loads.
+fn base_fingerprint() -> rustc_hash::FxHasher {
+    let mut h = rustc_hash::FxHasher::default();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    include_str!("../gazetteer/relations.toml").hash(&mut h);
+    crate::embedded::BOILERPLATE.hash(&mut h);
+    crate::embedded::CAPITAL_CUES.hash(&mut h);
+    crate::embedded::COMMON_WORDS.hash(&mut h);
+    h
+}
+
+/// A sentence's dedup key: its folded text with the entities found in it (and how each is
+/// written) and its typed relations. Two copies of a key add the same things to the graph.
+fn analysis_key(s: &SentenceRecord, text: &str) -> u64 {
+    if s.mentions.is_empty() && s.relations.is_empty() {
+        return s.key;
+    }
+    let mut h = rustc_hash::FxHasher::default();
+    s.key.hash(&mut h);
+    for m in &s.mentions {
+        m.entity.hash(&mut h);
+        text[m.start..m.end].hash(&mut h);
+    }
+    for r in &s.relations {
+        (r.relation, r.source, r.target).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Count the document just merged (all its parts) for the nodes it names, unless it is a
+/// copy of an earlier one (same sentence keys: the same nodes).
+fn close_doc(state: &mut MergeState) {
+    let doc = std::mem::take(&mut state.doc);
+    if !doc.open || !state.seen_docs.insert(doc.key.finish()) {
+        return;
+    }
+    let key = doc.key.finish();
+    let mut nodes = doc.nodes;
+    nodes.sort_unstable();
+    nodes.dedup();
+    for n in nodes {
+        state.graph.graph[n].documents += 1;
+        if let Some(k) = state.graph.merge_keys.as_deref_mut() {
+            k.document(n, key);
         }
     }
 }

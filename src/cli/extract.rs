@@ -56,6 +56,11 @@ pub struct ExtractArgs {
     /// With --relations typed: keep the entities no typed relation names (dropped by default)
     #[arg(long)]
     keep_isolated: bool,
+    /// Write a JSON snapshot that `silkgraph merge` can combine exactly with those of other
+    /// parts of the corpus: it adds sentence and document keys, and --min-weight and
+    /// --relations typed's node filter wait for the merge
+    #[arg(long)]
+    mergeable: bool,
     /// Worker threads, 1 to 256 (default: all cores)
     #[arg(long, value_name = "N", value_parser = super::threads_parser())]
     threads: Option<usize>,
@@ -104,6 +109,11 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
         }
         None => Format::Graphml,
     };
+    if a.mergeable && format != Format::Json {
+        anyhow::bail!(
+            "--mergeable writes a JSON snapshot: name the output .json or give --format json"
+        );
+    }
     let pipeline = load_pipeline(&a.gazetteer)?;
     let (sources, skipped) = corpus_sources(&a.paths)?;
     let total: u64 = sources
@@ -122,6 +132,7 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
         part_bytes: Some(a.part_bytes as usize),
         max_evidence: Some(a.max_evidence),
         keep_isolated: a.keep_isolated,
+        mergeable: a.mergeable,
     };
     let (graph, report) = pipeline
         .extract(

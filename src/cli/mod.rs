@@ -7,6 +7,7 @@ pub mod extract;
 pub mod gazetteer;
 pub mod input;
 pub mod io;
+pub mod merge;
 pub mod neighbors;
 pub mod stats;
 pub mod tag;
