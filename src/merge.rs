@@ -339,6 +339,15 @@ fn encode(keys: impl IntoIterator<Item = (u64, u32)>) -> String {
     s
 }
 
+/// Keys sorted and deduplicated (lists of a graph being extracted are in corpus order), so a
+/// snapshot does not depend on the order its documents were read in.
+fn sorted(keys: impl IntoIterator<Item = (u64, u32)>) -> Vec<(u64, u32)> {
+    let mut v: Vec<(u64, u32)> = keys.into_iter().collect();
+    v.sort_unstable();
+    v.dedup_by_key(|(k, _)| *k);
+    v
+}
+
 fn decode(s: &str) -> std::result::Result<Vec<(u64, u32)>, String> {
     s.split_ascii_whitespace()
         .map(|t| {
@@ -372,12 +381,12 @@ impl MergeSection {
                         .map(|nk| {
                             nk.forms
                                 .iter()
-                                .map(|(f, l)| (f.clone(), encode(l.iter().copied())))
+                                .map(|(f, l)| (f.clone(), encode(sorted(l.iter().copied()))))
                                 .collect()
                         })
                         .unwrap_or_default(),
                     docs: nk
-                        .map(|nk| encode(nk.docs.iter().map(|&d| (d, 1))))
+                        .map(|nk| encode(sorted(nk.docs.iter().map(|&d| (d, 1)))))
                         .unwrap_or_default(),
                 }
             })
@@ -387,7 +396,7 @@ impl MergeSection {
             .map(|e| {
                 g.edge_index(&e.source, &e.relation, &e.target)
                     .and_then(|i| keys.edges.get(&i))
-                    .map(|l| encode(l.iter().map(|&k| (k, 1))))
+                    .map(|l| encode(sorted(l.iter().map(|&k| (k, 1)))))
                     .unwrap_or_default()
             })
             .collect();
