@@ -101,6 +101,36 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+/// Counts by document date, for a node (mentions) or an edge (supporting sentences).
+///
+/// A date is counted as the total it splits is (`mentions`, `weight`: distinct sentences, a
+/// verbatim copy of an earlier sentence adds nothing), so the counts of a graph's dates add
+/// up to its totals over dated documents. A date whose documents only repeat earlier
+/// sentences is still listed, with 0: it is a date the entity or edge was seen, so it
+/// bounds `first_seen`/`last_seen` and gets a GEXF spell. Two graphs' counts merge exactly
+/// by adding them date by date (keys by union), `first_seen` by min, `last_seen` by max.
+pub type DateCounts = std::collections::BTreeMap<Date, u64>;
+
+/// Record `count` (0 or 1) more on `date`, widening `first..=last` to include it.
+pub fn note_date(
+    counts: &mut DateCounts,
+    first: &mut Option<Date>,
+    last: &mut Option<Date>,
+    date: Date,
+    count: u64,
+) {
+    *counts.entry(date).or_default() += count;
+    *first = Some(first.map_or(date, |f| f.min(date)));
+    *last = Some(last.map_or(date, |l| l.max(date)));
+}
+
+/// Merge `other`'s counts into `counts` (addition date by date).
+pub fn merge_counts(counts: &mut DateCounts, other: &DateCounts) {
+    for (d, n) in other {
+        *counts.entry(*d).or_default() += n;
+    }
+}
+
 /// Month number of an English month name or abbreviation, with or without a final period
 /// (`Feb`, `Feb.`, `February`, `Sept.`), any case.
 pub fn month_number(word: &str) -> Option<u32> {
@@ -257,6 +287,228 @@ pub fn parse_date(s: &str) -> Option<Date> {
     parse_named(s)
 }
 
+/// The date a dateline states: a full date, or a day without its year ("July 21").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatelineDate {
+    Full(Date),
+    /// Month and day: it dates a document only with a year from another source of it.
+    MonthDay(u32, u32),
+}
+
+/// A dateline opening a paragraph: `ASTANA, July 21 (Reuters) —`, `WASHINGTON, Feb. 3,
+/// 2024 —`, `TEHRAN (Iran News) –`, `ASTANA –`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dateline {
+    /// Byte span of the place (the capitalised words before any comma) in the text.
+    pub place: std::ops::Range<usize>,
+    /// Byte offset just past the dash.
+    pub end: usize,
+    pub date: Option<DatelineDate>,
+}
+
+/// Lines (not blank) searched for a dateline: a title, a byline and then the first
+/// paragraph, which a dateline opens.
+const DATELINE_LINES: usize = 3;
+
+fn dateline_regex() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        // A place in capitals (1-4 words of at least two letters: `NEW DELHI`, `KYIV`),
+        // up to three comma-separated parts (region, date), an optional agency in
+        // parentheses, then a dash. Capitals keep a heading or a sentence from reading as one.
+        regex::Regex::new(
+            r"^(?P<place>\p{Lu}[\p{Lu}'’.\-]*\p{Lu}\.?(?:[ \t]+\p{Lu}[\p{Lu}'’.\-]*\p{Lu}\.?){0,3})(?P<rest>(?:,[ \t]*[^,()\n—–]{1,30}){0,3})[ \t]*(?:\([^()\n]{1,40}\)[ \t]*)?(?:—|–|--|-)",
+        )
+        .expect("valid dateline pattern")
+    })
+}
+
+/// The dateline opening one of the first [`DATELINE_LINES`] non-blank lines of `text`, if
+/// any. A date part that is not a date leaves the dateline undated (`ASTANA, Kazakhstan –`).
+pub fn find_dateline(text: &str) -> Option<Dateline> {
+    let mut at = 0;
+    let mut seen = 0;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let lead = line.len() - line.trim_start().len();
+        let body = line.trim();
+        if body.is_empty() {
+            continue;
+        }
+        seen += 1;
+        if let Some(c) = dateline_regex().captures(body) {
+            let place = c.name("place").expect("group");
+            let rest = c.name("rest").map_or("", |m| m.as_str());
+            let date = dateline_date(rest);
+            let whole = c.get(0).expect("match");
+            return Some(Dateline {
+                place: start + lead + place.start()..start + lead + place.end(),
+                end: start + lead + whole.end(),
+                date,
+            });
+        }
+        if seen >= DATELINE_LINES {
+            break;
+        }
+    }
+    None
+}
+
+/// The date in a dateline's comma-separated parts (`, Kazakhstan, July 21` or `, Feb. 3,
+/// 2024`): the last parts that read as a date.
+fn dateline_date(rest: &str) -> Option<DatelineDate> {
+    let parts: Vec<&str> = rest
+        .split(',')
+        // The pattern may leave the first of two dashes (`--`) in the last part.
+        .map(|p| p.trim().trim_end_matches('-').trim_end())
+        .filter(|p| !p.is_empty())
+        .collect();
+    for i in 0..parts.len() {
+        let tail = parts[i..].join(", ");
+        if let Some(d) = parse_date(&tail) {
+            return Some(DatelineDate::Full(d));
+        }
+    }
+    let last = parts.last()?;
+    let words: Vec<&str> = last.split_whitespace().collect();
+    if let [m, d] = words[..] {
+        let (month, day) = (month_number(m)?, day_number(d)?);
+        // Only a day that exists in some year (Feb 29 does, in leap years).
+        Date::from_ymd(2000, month, day)?;
+        return Some(DatelineDate::MonthDay(month, day));
+    }
+    None
+}
+
+/// The date of a document from its dateline, given the date its metadata (JSONL `date`,
+/// file name, page) gives, if any. The metadata date wins: it is when the document was
+/// published, which the document's date means. A dateline dates only an otherwise undated
+/// document, and only with its year: a year-less dateline (`July 21`) is never completed
+/// with a guessed year.
+pub fn document_date(metadata: Option<Date>, dateline: Option<DatelineDate>) -> Option<Date> {
+    match (metadata, dateline) {
+        (Some(d), _) => Some(d),
+        (None, Some(DatelineDate::Full(d))) => Some(d),
+        _ => None,
+    }
+}
+
+/// A window of days, either end open: what `--since`/`--until` and diff windows name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Window {
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+}
+
+impl Window {
+    pub fn contains(&self, d: Date) -> bool {
+        self.from.is_none_or(|f| f <= d) && self.to.is_none_or(|t| d <= t)
+    }
+}
+
+impl fmt::Display for Window {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let side = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
+        write!(f, "{}..{}", side(self.from), side(self.to))
+    }
+}
+
+/// The first and last day of a period written `YYYY`, `YYYY-MM`, `YYYY-Qn` or a date.
+pub fn parse_period(s: &str) -> Option<(Date, Date)> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let p = s.get(r)?;
+        p.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| p.parse().ok())?
+    };
+    if b.len() == 4 {
+        let y = num(0..4)? as i32;
+        return Some((Date::from_ymd(y, 1, 1)?, Date::from_ymd(y, 12, 31)?));
+    }
+    if b.len() == 7 && b[4] == b'-' && matches!(b[5], b'Q' | b'q') {
+        let (y, q) = (num(0..4)? as i32, num(6..7)?);
+        if !(1..=4).contains(&q) {
+            return None;
+        }
+        let first = Date::from_ymd(y, 3 * q - 2, 1)?;
+        let next = if q == 4 {
+            Date::from_ymd(y + 1, 1, 1)
+        } else {
+            Date::from_ymd(y, 3 * q + 1, 1)
+        };
+        return Some((first, Date::from_days(next?.days() - 1)?));
+    }
+    if b.len() == 7 && b[4] == b'-' {
+        let (y, m) = (num(0..4)? as i32, num(5..7)?);
+        let first = Date::from_ymd(y, m, 1)?;
+        let next = if m == 12 {
+            Date::from_ymd(y + 1, 1, 1)
+        } else {
+            Date::from_ymd(y, m + 1, 1)
+        };
+        return Some((first, Date::from_days(next?.days() - 1)?));
+    }
+    parse_date(s).map(|d| (d, d))
+}
+
+/// A window: a period ([`parse_period`]) or `A..B` of periods, either side empty for open
+/// (`2023..2024-Q2`: 2023-01-01 to 2024-06-30; `2024-03..`: from March 2024 on).
+pub fn parse_window(s: &str) -> Option<Window> {
+    match s.split_once("..") {
+        Some((a, b)) => {
+            let side = |x: &str| -> Option<Option<(Date, Date)>> {
+                if x.trim().is_empty() {
+                    Some(None)
+                } else {
+                    parse_period(x).map(Some)
+                }
+            };
+            let (a, b) = (side(a)?, side(b)?);
+            let w = Window {
+                from: a.map(|p| p.0),
+                to: b.map(|p| p.1),
+            };
+            match (w.from, w.to) {
+                (None, None) => None,
+                (Some(f), Some(t)) if t < f => None,
+                _ => Some(w),
+            }
+        }
+        None => parse_period(s).map(|(f, t)| Window {
+            from: Some(f),
+            to: Some(t),
+        }),
+    }
+}
+
+/// A date at the start of a file name (extension and any directories ignored): `2024-02-23-foo.txt`,
+/// `2024_02_23 foo.txt`, `20240223_foo.txt`, `2024-02-23.txt`. The date must be followed by
+/// a separator or the end, so `202402231_foo` (nine digits) is no date.
+pub fn date_from_file_name(name: &str) -> Option<Date> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let b = base.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        let s = base.get(r)?;
+        s.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| s.parse().ok())?
+    };
+    let ends_at = |i: usize| b.get(i).is_none_or(|c| !c.is_ascii_alphanumeric());
+    // Separated: YYYY-MM-DD, YYYY_MM_DD, YYYY.MM.DD (one separator kind).
+    if b.len() >= 10 && matches!(b[4], b'-' | b'_' | b'.') && b[7] == b[4] && ends_at(10) {
+        let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+        return Date::from_ymd(y as i32, m, d);
+    }
+    if b.len() >= 8 && ends_at(8) {
+        let (y, m, d) = (digits(0..4)?, digits(4..6)?, digits(6..8)?);
+        return Date::from_ymd(y as i32, m, d);
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,5 +622,139 @@ mod tests {
         assert_eq!(json, "\"1970-01-01\"");
         assert_eq!(serde_json::from_str::<Date>(&json).unwrap(), a);
         assert!(serde_json::from_str::<Date>("\"3/4/2024\"").is_err());
+    }
+
+    fn dl(text: &str) -> Option<(String, Option<DatelineDate>, String)> {
+        find_dateline(text).map(|d| {
+            (
+                text[d.place.clone()].to_string(),
+                d.date,
+                text[d.end..].trim_start().chars().take(5).collect(),
+            )
+        })
+    }
+
+    #[test]
+    fn datelines_with_and_without_dates() {
+        let full = |y, m, d| Some(DatelineDate::Full(Date::from_ymd(y, m, d).unwrap()));
+        assert_eq!(
+            dl("Title here\n\nWASHINGTON, Feb. 3, 2024 — The talks"),
+            Some(("WASHINGTON".into(), full(2024, 2, 3), "The t".into()))
+        );
+        assert_eq!(
+            dl("ASTANA, July 21 (Reuters) — Kazakhstan said"),
+            Some((
+                "ASTANA".into(),
+                Some(DatelineDate::MonthDay(7, 21)),
+                "Kazak".into()
+            ))
+        );
+        assert_eq!(
+            dl("ASTANA – Uzbekistan, Pakistan"),
+            Some(("ASTANA".into(), None, "Uzbek".into()))
+        );
+        assert_eq!(
+            dl("TEHRAN (Iran News) –Shortly after"),
+            Some(("TEHRAN".into(), None, "Short".into()))
+        );
+        assert_eq!(
+            dl("NEW DELHI, India, 23 February 2024 -- India"),
+            Some(("NEW DELHI".into(), full(2024, 2, 23), "India".into()))
+        );
+        assert_eq!(
+            dl("KYIV, Ukraine - Drones"),
+            Some(("KYIV".into(), None, "Drone".into()))
+        );
+        // A part that is not a date leaves it undated; an impossible day is no date.
+        assert_eq!(dl("KYIV, Feb 30 - x").unwrap().1, None);
+        assert_eq!(
+            dl("KYIV, Feb 29 - x").unwrap().1,
+            Some(DatelineDate::MonthDay(2, 29))
+        );
+    }
+
+    #[test]
+    fn text_that_is_not_a_dateline() {
+        assert_eq!(dl("Washington, Feb. 3, 2024 — lower case place"), None);
+        assert_eq!(dl("The talks — held in ASTANA — ended."), None);
+        assert_eq!(dl("A - B"), None);
+        // Only the first lines: a dash line deep in the text is no dateline.
+        assert_eq!(dl("One.\nTwo.\nThree.\nASTANA – late"), None);
+        assert_eq!(dl(""), None);
+    }
+
+    #[test]
+    fn a_dateline_dates_only_an_undated_document_and_never_guesses_a_year() {
+        let meta = Date::from_ymd(2024, 2, 23);
+        let line = Date::from_ymd(2023, 5, 1).unwrap();
+        assert_eq!(document_date(meta, Some(DatelineDate::Full(line))), meta);
+        assert_eq!(
+            document_date(None, Some(DatelineDate::Full(line))),
+            Some(line)
+        );
+        assert_eq!(
+            document_date(None, Some(DatelineDate::MonthDay(7, 21))),
+            None
+        );
+        assert_eq!(
+            document_date(meta, Some(DatelineDate::MonthDay(7, 21))),
+            meta
+        );
+        assert_eq!(document_date(None, None), None);
+    }
+
+    #[test]
+    fn dates_from_file_names() {
+        let f = |s| date_from_file_name(s).map(|d| d.to_string());
+        assert_eq!(f("2024-02-23-foo.txt").as_deref(), Some("2024-02-23"));
+        assert_eq!(f("news/2024_02_23 foo.txt").as_deref(), Some("2024-02-23"));
+        assert_eq!(f("20240223_foo.txt").as_deref(), Some("2024-02-23"));
+        assert_eq!(f("2024-02-23.txt").as_deref(), Some("2024-02-23"));
+        assert_eq!(f("20240223.jsonl").as_deref(), Some("2024-02-23"));
+        for bad in [
+            "202402231_foo.txt",
+            "2024-02-30-x.txt",
+            "foo-2024-02-23.txt",
+            "03-04-2024.txt",
+            "2024-02_23.txt",
+            "20241301.txt",
+            "2024.txt",
+            "1234567",
+        ] {
+            assert_eq!(f(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn periods_and_windows() {
+        let w = |s| parse_window(s).map(|w| w.to_string());
+        assert_eq!(w("2024").as_deref(), Some("2024-01-01..2024-12-31"));
+        assert_eq!(w("2024-02").as_deref(), Some("2024-02-01..2024-02-29"));
+        assert_eq!(w("2023-02").as_deref(), Some("2023-02-01..2023-02-28"));
+        assert_eq!(w("2024-12").as_deref(), Some("2024-12-01..2024-12-31"));
+        assert_eq!(w("2024-Q1").as_deref(), Some("2024-01-01..2024-03-31"));
+        assert_eq!(w("2024-q4").as_deref(), Some("2024-10-01..2024-12-31"));
+        assert_eq!(w("2024-02-23").as_deref(), Some("2024-02-23..2024-02-23"));
+        assert_eq!(
+            w("2023..2024-Q2").as_deref(),
+            Some("2023-01-01..2024-06-30")
+        );
+        assert_eq!(w("2024-03..").as_deref(), Some("2024-03-01.."));
+        assert_eq!(w("..2023").as_deref(), Some("..2023-12-31"));
+        for bad in [
+            "2024-Q5",
+            "2024-13",
+            "..",
+            "2025..2024",
+            "24",
+            "03/04/2024",
+            "2024-1",
+            "x..2024",
+        ] {
+            assert_eq!(w(bad), None, "{bad}");
+        }
+        let win = parse_window("2024-Q1").unwrap();
+        assert!(win.contains(Date::from_ymd(2024, 3, 31).unwrap()));
+        assert!(!win.contains(Date::from_ymd(2024, 4, 1).unwrap()));
     }
 }
