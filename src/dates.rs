@@ -131,6 +131,45 @@ pub fn merge_counts(counts: &mut DateCounts, other: &DateCounts) {
     }
 }
 
+/// Whether any node of `g` is dated (then its exports declare the time attributes).
+pub fn graph_is_dated(g: &crate::graph::KnowledgeGraph) -> bool {
+    g.graph.node_weights().any(|n| n.first_seen.is_some())
+        || g.graph.edge_weights().any(|e| e.first_seen.is_some())
+}
+
+/// `counts` as text for GraphML/GEXF attributes: `2024-02-23:1; 2024-03-02:0`.
+pub fn format_counts(counts: &DateCounts) -> String {
+    counts
+        .iter()
+        .map(|(d, n)| format!("{d}:{n}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The text of [`format_counts`] read back (`None` if any entry is not `DATE:N`).
+pub fn parse_counts(s: &str) -> Option<DateCounts> {
+    let mut out = DateCounts::new();
+    for entry in s.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+        let (d, n) = entry.rsplit_once(':')?;
+        let d = parse_date(d).filter(|_| d.len() == 10)?;
+        *out.entry(d).or_default() += n.parse::<u64>().ok()?;
+    }
+    Some(out)
+}
+
+/// The dates of `counts` merged into intervals of consecutive days (first, last), in order:
+/// one GEXF spell each. 23 and 24 February make one spell, 23 and 25 two.
+pub fn spells(counts: &DateCounts) -> Vec<(Date, Date)> {
+    let mut out: Vec<(Date, Date)> = Vec::new();
+    for &d in counts.keys() {
+        match out.last_mut() {
+            Some((_, last)) if last.days() + 1 == d.days() => *last = d,
+            _ => out.push((d, d)),
+        }
+    }
+    out
+}
+
 /// Month number of an English month name or abbreviation, with or without a final period
 /// (`Feb`, `Feb.`, `February`, `Sept.`), any case.
 pub fn month_number(word: &str) -> Option<u32> {
@@ -756,5 +795,43 @@ mod tests {
         let win = parse_window("2024-Q1").unwrap();
         assert!(win.contains(Date::from_ymd(2024, 3, 31).unwrap()));
         assert!(!win.contains(Date::from_ymd(2024, 4, 1).unwrap()));
+    }
+
+    #[test]
+    fn counts_text_and_spells() {
+        let day = |m, d| Date::from_ymd(2024, m, d).unwrap();
+        let mut c = DateCounts::new();
+        for (d, n) in [
+            (day(2, 23), 1),
+            (day(2, 24), 0),
+            (day(2, 26), 2),
+            (day(2, 29), 1),
+            (day(3, 1), 1),
+        ] {
+            c.insert(d, n);
+        }
+        let text = format_counts(&c);
+        assert_eq!(
+            text,
+            "2024-02-23:1; 2024-02-24:0; 2024-02-26:2; 2024-02-29:1; 2024-03-01:1"
+        );
+        assert_eq!(parse_counts(&text), Some(c.clone()));
+        assert_eq!(parse_counts(""), Some(DateCounts::new()));
+        assert_eq!(parse_counts("2024-02-23"), None);
+        assert_eq!(parse_counts("Feb 23, 2024:1"), None);
+        assert_eq!(parse_counts("2024-02-23:x"), None);
+        assert_eq!(
+            spells(&c),
+            vec![
+                (day(2, 23), day(2, 24)),
+                (day(2, 26), day(2, 26)),
+                (day(2, 29), day(3, 1))
+            ]
+        );
+        let mut other = DateCounts::new();
+        other.insert(day(2, 23), 2);
+        merge_counts(&mut other, &c);
+        assert_eq!(other[&day(2, 23)], 3);
+        assert_eq!(other.len(), c.len());
     }
 }
