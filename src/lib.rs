@@ -31,6 +31,7 @@ pub mod pipeline;
 pub mod query;
 pub mod relations;
 pub mod text;
+pub mod timeline;
 pub mod unmatched;
 
 pub use error::{Error, Result};

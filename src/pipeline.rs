@@ -329,11 +329,12 @@ impl Pipeline {
     /// Split, tag and relate one document.
     pub fn analyse(&self, doc: Document, with_relations: bool) -> DocAnalysis {
         let text = doc.text;
-        let date = if doc.continues || doc.date.is_some() {
-            doc.date
+        let dateline = if doc.continues {
+            None
         } else {
-            dates::document_date(None, dates::find_dateline(&text).and_then(|d| d.date))
+            dates::find_dateline(&text)
         };
+        let date = dates::document_date(doc.date, dateline.as_ref().and_then(|d| d.date));
         let mut spans = Vec::new();
         let mut skipped = Vec::new();
         let mut long_lines = 0;
@@ -411,8 +412,29 @@ impl Pipeline {
         }
         let cut = cut_long_sentences(&text, &folded, &mut sentences);
         if with_relations {
+            // A dateline's place is where the story was filed, not a party to it ("ASTANA –
+            // Uzbekistan and Pakistan signed..." is no Kazakh agreement): its mention stays
+            // (the place is named) but takes no part in typed relations.
+            let mut held = Vec::new();
+            if let Some(place) = dateline.as_ref().map(|d| d.place.clone()) {
+                for (i, s) in sentences.iter_mut().enumerate() {
+                    if s.span.start >= place.end {
+                        break;
+                    }
+                    let (out, keep) = std::mem::take(&mut s.mentions)
+                        .into_iter()
+                        .partition(|m| m.start >= place.start && m.end <= place.end);
+                    s.mentions = keep;
+                    held.extend(std::iter::repeat(i).zip(out as Vec<Mention>));
+                }
+            }
             self.rules
                 .relate_document(&self.gazetteer, &text, &folded, &spots, &mut sentences);
+            for (i, m) in held {
+                let ms = &mut sentences[i].mentions;
+                let at = ms.partition_point(|x| x.start < m.start);
+                ms.insert(at, m);
+            }
         }
         DocAnalysis {
             id: doc.id,

@@ -10,6 +10,7 @@ pub mod io;
 pub mod neighbors;
 pub mod stats;
 pub mod tag;
+pub mod timeline;
 pub mod unmatched;
 
 use std::path::PathBuf;
