@@ -231,7 +231,11 @@ pub fn render_text(t: &Timeline, width: usize, rows: usize) -> String {
         } else {
             ((p.total * width as u64).div_ceil(max)) as usize
         };
-        let _ = writeln!(out, "{:<8} {:>5} {}", p.period, p.total, "#".repeat(bar));
+        let _ = write!(out, "{:<8} {:>5}", p.period, p.total);
+        if bar > 0 {
+            let _ = write!(out, " {}", "#".repeat(bar));
+        }
+        out.push('\n');
         let shown = if rows == 0 {
             p.edges.len()
         } else {
@@ -358,7 +362,8 @@ mod tests {
         );
         kg.normalise();
         let t = timeline(&kg, "country:a", Granularity::Month, &[], None);
-        let summary: Vec<(String, u64, Vec<(String, &str, String, u64)>)> = t
+        type Row<'a> = (String, &'a str, String, u64);
+        let summary: Vec<(String, u64, Vec<Row>)> = t
             .periods
             .iter()
             .map(|p| {
