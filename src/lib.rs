@@ -18,6 +18,7 @@
 
 pub mod boilerplate;
 pub mod corpus;
+pub mod dates;
 pub mod diff;
 mod embedded;
 pub mod error;
@@ -31,6 +32,7 @@ pub mod pipeline;
 pub mod query;
 pub mod relations;
 pub mod text;
+pub mod timeline;
 pub mod unmatched;
 
 pub use error::{Error, Result};

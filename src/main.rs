@@ -37,6 +37,8 @@ enum Command {
     Diff(cli::diff::DiffArgs),
     /// Merge JSON snapshots of disjoint parts of a corpus (extract --mergeable) into the graph of the whole
     Merge(cli::merge::MergeArgs),
+    /// An entity's edges per month, quarter or year in a dated graph, with counts
+    Timeline(cli::timeline::TimelineArgs),
     /// Summarise a graph: counts, top actors, strongest typed edges
     Stats(cli::stats::StatsArgs),
     /// List capitalised phrases and designations the gazetteer did not tag, by frequency
@@ -77,6 +79,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Diff(a) => cli::diff::run(a),
         Command::Merge(a) => cli::merge::run(a),
         Command::Stats(a) => cli::stats::run(a),
+        Command::Timeline(a) => cli::timeline::run(a),
         Command::Unmatched(a) => cli::unmatched::run(a),
     }
 }

@@ -19,6 +19,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use rustc_hash::{FxHashMap, FxHasher};
 use serde::{Deserialize, Serialize};
 
+use crate::dates::Date;
 use crate::error::{Error, Result};
 use crate::graph::{alias_form, aliases_by_count, Edge, KnowledgeGraph, CO_OCCURS_WITH};
 use crate::pipeline::{ExtractOptions, RelationMode};
@@ -34,6 +35,15 @@ pub struct MergeOptions {
     pub max_evidence: usize,
     pub keep_isolated: bool,
     pub part_bytes: usize,
+    /// The date window and file-name dates: parts must agree on which documents count and
+    /// how they are dated. Absent (and not hashed) when unset, so undated options keep their
+    /// fingerprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub date_from_filename: bool,
 }
 
 impl MergeOptions {
@@ -47,6 +57,9 @@ impl MergeOptions {
                 .max(1),
             keep_isolated: options.keep_isolated,
             part_bytes: options.part_bytes.unwrap_or(crate::corpus::PART_BYTES),
+            since: options.since,
+            until: options.until,
+            date_from_filename: options.date_from_filename,
         }
     }
 }
@@ -57,6 +70,8 @@ impl MergeOptions {
 struct NodeKeys {
     forms: BTreeMap<String, Vec<(u64, u32)>>,
     docs: Vec<u64>,
+    /// Per date, (sentence key, mentions in it) of the first copy on that date.
+    dated: BTreeMap<Date, Vec<(u64, u32)>>,
 }
 
 /// What an exact merge needs beyond the graph (see the module documentation).
@@ -70,6 +85,8 @@ pub struct MergeKeys {
     pub sentences_with_mentions: u64,
     nodes: FxHashMap<NodeIndex, NodeKeys>,
     edges: FxHashMap<EdgeIndex, Vec<u64>>,
+    /// Per edge and date, the keys of the sentences supporting it on that date.
+    edge_dates: FxHashMap<EdgeIndex, BTreeMap<Date, Vec<u64>>>,
 }
 
 impl MergeKeys {
@@ -99,6 +116,34 @@ impl MergeKeys {
     /// Sentence `key` (its first copy) supports edge `e`.
     pub fn support(&mut self, e: EdgeIndex, key: u64) {
         let list = self.edges.entry(e).or_default();
+        if list.last() != Some(&key) {
+            list.push(key);
+        }
+    }
+
+    /// A mention of node `n` in the first copy of sentence `key` on `date`.
+    pub fn mention_on(&mut self, n: NodeIndex, key: u64, date: Date) {
+        let list = self
+            .nodes
+            .entry(n)
+            .or_default()
+            .dated
+            .entry(date)
+            .or_default();
+        match list.last_mut() {
+            Some((k, c)) if *k == key => *c += 1,
+            _ => list.push((key, 1)),
+        }
+    }
+
+    /// Sentence `key` (its first copy on `date`) supports edge `e`.
+    pub fn support_on(&mut self, e: EdgeIndex, key: u64, date: Date) {
+        let list = self
+            .edge_dates
+            .entry(e)
+            .or_default()
+            .entry(date)
+            .or_default();
         if list.last() != Some(&key) {
             list.push(key);
         }
@@ -214,6 +259,9 @@ fn absorb(acc: &mut KnowledgeGraph, mut g: KnowledgeGraph) {
             for (form, list) in nk.forms {
                 ak.forms.entry(form).or_default().extend(list);
             }
+            for (date, list) in nk.dated {
+                ak.dated.entry(date).or_default().extend(list);
+            }
         }
     }
     for e in g.graph.edge_indices() {
@@ -227,6 +275,18 @@ fn absorb(acc: &mut KnowledgeGraph, mut g: KnowledgeGraph) {
                 .insert_edge(edge.clone())
                 .expect("both ends were inserted above"),
         };
+        if let Some(dated) = gk.edge_dates.remove(&e) {
+            let ad = acc
+                .merge_keys
+                .as_deref_mut()
+                .expect("checked")
+                .edge_dates
+                .entry(ae)
+                .or_default();
+            for (date, list) in dated {
+                ad.entry(date).or_default().extend(list);
+            }
+        }
         if let Some(list) = gk.edges.remove(&e) {
             acc.merge_keys
                 .as_deref_mut()
@@ -285,6 +345,15 @@ fn settle(g: &mut KnowledgeGraph) {
             forms.push((form.clone(), c));
         }
         let node = &mut g.graph[n];
+        node.dates.clear();
+        for (&date, list) in nk.dated.iter_mut() {
+            list.sort_unstable();
+            list.dedup_by_key(|(k, _)| *k);
+            node.dates
+                .insert(date, list.iter().map(|&(_, c)| c as u64).sum());
+        }
+        node.first_seen = node.dates.keys().next().copied();
+        node.last_seen = node.dates.keys().next_back().copied();
         node.mentions = mentions;
         node.documents = nk.docs.len() as u64;
         node.aliases = aliases_by_count(forms);
@@ -293,6 +362,17 @@ fn settle(g: &mut KnowledgeGraph) {
         list.sort_unstable();
         list.dedup();
         g.graph[e].weight = list.len() as u64;
+    }
+    for (&e, dated) in keys.edge_dates.iter_mut() {
+        let edge = &mut g.graph[e];
+        edge.dates.clear();
+        for (&date, list) in dated.iter_mut() {
+            list.sort_unstable();
+            list.dedup();
+            edge.dates.insert(date, list.len() as u64);
+        }
+        edge.first_seen = edge.dates.keys().next().copied();
+        edge.last_seen = edge.dates.keys().next_back().copied();
     }
     distinct.sort_unstable();
     distinct.dedup();
@@ -314,6 +394,10 @@ pub(crate) struct MergeSection {
     nodes: Vec<NodeSection>,
     /// Per edge: its sentence keys.
     edges: Vec<String>,
+    /// Per edge, in a dated graph: per date, the keys of its supporting sentences on that
+    /// date (absent in an undated graph).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    edge_dates: Vec<BTreeMap<Date, String>>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -322,6 +406,9 @@ struct NodeSection {
     forms: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     docs: String,
+    /// Per date: the keys of the sentences mentioning the node on that date, with counts.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    dated: BTreeMap<Date, String>,
 }
 
 /// Keys as 16 hex digits each, space-separated; `*N` after a key gives a count above 1.
@@ -372,6 +459,7 @@ impl MergeSection {
     /// The section of `g` for nodes and edges in the order given.
     pub(crate) fn of(g: &KnowledgeGraph, nodes: &[&str], edges: &[&Edge]) -> Option<Self> {
         let keys = g.merge_keys.as_deref()?;
+        let edges_in = edges;
         let nodes = nodes
             .iter()
             .map(|id| {
@@ -388,6 +476,14 @@ impl MergeSection {
                     docs: nk
                         .map(|nk| encode(sorted(nk.docs.iter().map(|&d| (d, 1)))))
                         .unwrap_or_default(),
+                    dated: nk
+                        .map(|nk| {
+                            nk.dated
+                                .iter()
+                                .map(|(&d, l)| (d, encode(sorted(l.iter().copied()))))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
                 }
             })
             .collect();
@@ -400,6 +496,23 @@ impl MergeSection {
                     .unwrap_or_default()
             })
             .collect();
+        let mut edge_dates: Vec<BTreeMap<Date, String>> = edges_in
+            .iter()
+            .map(|e| {
+                g.edge_index(&e.source, &e.relation, &e.target)
+                    .and_then(|i| keys.edge_dates.get(&i))
+                    .map(|dated| {
+                        dated
+                            .iter()
+                            .map(|(&d, l)| (d, encode(sorted(l.iter().map(|&k| (k, 1))))))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .collect();
+        if edge_dates.iter().all(BTreeMap::is_empty) {
+            edge_dates.clear();
+        }
         Some(MergeSection {
             format: MERGE_FORMAT,
             fingerprint: keys.fingerprint.clone(),
@@ -407,6 +520,7 @@ impl MergeSection {
             sentences_with_mentions: keys.sentences_with_mentions,
             nodes,
             edges,
+            edge_dates,
         })
     }
 
@@ -449,10 +563,22 @@ impl MergeSection {
                 let list = decode(&list).map_err(|e| format!("node {id}: {e}"))?;
                 nk.forms.insert(form, list);
             }
+            for (date, list) in ns.dated {
+                let list = decode(&list).map_err(|e| format!("node {id}: {e}"))?;
+                nk.dated.insert(date, list);
+            }
             if !nk.docs.is_empty() || !nk.forms.is_empty() {
                 keys.nodes.insert(n, nk);
             }
         }
+        if !self.edge_dates.is_empty() && self.edge_dates.len() != edges.len() {
+            return Err(format!(
+                "the merge section dates {} edges, the graph has {}",
+                self.edge_dates.len(),
+                edges.len()
+            ));
+        }
+        let mut edge_dates = self.edge_dates.into_iter();
         for ((s, r, t), list) in edges.iter().zip(self.edges) {
             let e = g
                 .edge_index(s, r, t)
@@ -461,6 +587,14 @@ impl MergeSection {
             if !list.is_empty() {
                 keys.edges
                     .insert(e, list.into_iter().map(|(k, _)| k).collect());
+            }
+            let mut dated = BTreeMap::new();
+            for (date, list) in edge_dates.next().unwrap_or_default() {
+                let list = decode(&list).map_err(|e| format!("edge {s} -[{r}]-> {t}: {e}"))?;
+                dated.insert(date, list.into_iter().map(|(k, _)| k).collect());
+            }
+            if !dated.is_empty() {
+                keys.edge_dates.insert(e, dated);
             }
         }
         g.merge_keys = Some(Box::new(keys));

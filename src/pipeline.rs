@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::boilerplate::Boilerplate;
 use crate::corpus::{self, Document, Item, Source};
+use crate::dates::{self, Date};
 use crate::error::{Error, Result};
 use crate::gazetteer::{Gazetteer, SourceFile};
 use crate::graph::{EdgeFacts, Evidence, KnowledgeGraph, CO_OCCURS_WITH};
@@ -92,6 +93,9 @@ pub struct DocAnalysis {
     /// the previous item's document. Spans below are relative to `text`.
     pub offset: usize,
     pub continues: bool,
+    /// The document's date (metadata, else a dated dateline); for a later part, as read
+    /// (the merge gives it the date of its first part).
+    pub date: Option<Date>,
     pub sentences: Vec<SentenceRecord>,
     /// Lines skipped as boilerplate, by rule index.
     pub skipped: Vec<usize>,
@@ -136,6 +140,18 @@ pub struct ExtractReport {
     pub skipped_lines: u64,
     pub skipped_by_rule: Vec<(String, u64)>,
     pub warnings: Vec<String>,
+    /// Documents (of those counted in `documents`) with a date.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub dated: u64,
+    /// With a window (`since`/`until`): documents left out as undated, and as dated outside.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub undated_excluded: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub outside_window: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Options of one extraction.
@@ -154,6 +170,23 @@ pub struct ExtractOptions {
     /// Keep the sentence and document keys an exact merge needs ([`crate::merge`]); the
     /// graph is then left unfiltered (`min_weight` and `keep_isolated` apply at the merge).
     pub mergeable: bool,
+    /// Keep only documents dated within `since..=until` (either end open). With either set,
+    /// undated documents are left out too (counted in the report).
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+    /// Date documents that have no date of their own by their file name
+    /// ([`dates::date_from_file_name`]).
+    pub date_from_filename: bool,
+}
+
+impl ExtractOptions {
+    fn has_window(&self) -> bool {
+        self.since.is_some() || self.until.is_some()
+    }
+
+    fn in_window(&self, d: Date) -> bool {
+        self.since.is_none_or(|s| s <= d) && self.until.is_none_or(|u| d <= u)
+    }
 }
 
 /// Everything needed to analyse text: gazetteer, matcher, boilerplate and relation rules.
@@ -183,6 +216,7 @@ struct DocPlace {
     doc_no: u32,
     /// Sentences of the document's earlier parts.
     sentence_base: usize,
+    date: Option<Date>,
 }
 
 /// The document being merged (all its parts): its key so far and the nodes it names.
@@ -209,6 +243,10 @@ struct MergeState {
     /// For a document read in parts: sentences in its earlier parts, and in the last one.
     sentence_base: usize,
     part_sentences: usize,
+    /// The date of the document being merged (its later parts take it), and whether it is
+    /// left out by the window.
+    doc_date: Option<Date>,
+    doc_excluded: bool,
 }
 
 impl MergeState {
@@ -224,6 +262,8 @@ impl MergeState {
             docs_started: 0,
             sentence_base: 0,
             part_sentences: 0,
+            doc_date: None,
+            doc_excluded: false,
         }
     }
 }
@@ -323,6 +363,12 @@ impl Pipeline {
     /// Split, tag and relate one document.
     pub fn analyse(&self, doc: Document, with_relations: bool) -> DocAnalysis {
         let text = doc.text;
+        let dateline = if doc.continues {
+            None
+        } else {
+            dates::find_dateline(&text)
+        };
+        let date = dates::document_date(doc.date, dateline.as_ref().and_then(|d| d.date));
         let mut spans = Vec::new();
         let mut skipped = Vec::new();
         let mut long_lines = 0;
@@ -400,14 +446,36 @@ impl Pipeline {
         }
         let cut = cut_long_sentences(&text, &folded, &mut sentences);
         if with_relations {
+            // A dateline's place is where the story was filed, not a party to it ("ASTANA –
+            // Uzbekistan and Pakistan signed..." is no Kazakh agreement): its mention stays
+            // (the place is named) but takes no part in typed relations.
+            let mut held = Vec::new();
+            if let Some(place) = dateline.as_ref().map(|d| d.place.clone()) {
+                for (i, s) in sentences.iter_mut().enumerate() {
+                    if s.span.start >= place.end {
+                        break;
+                    }
+                    let (out, keep) = std::mem::take(&mut s.mentions)
+                        .into_iter()
+                        .partition(|m| m.start >= place.start && m.end <= place.end);
+                    s.mentions = keep;
+                    held.extend(std::iter::repeat(i).zip(out as Vec<Mention>));
+                }
+            }
             self.rules
                 .relate_document(&self.gazetteer, &text, &folded, &spots, &mut sentences);
+            for (i, m) in held {
+                let ms = &mut sentences[i].mentions;
+                let at = ms.partition_point(|x| x.start < m.start);
+                ms.insert(at, m);
+            }
         }
         DocAnalysis {
             id: doc.id,
             text,
             offset: doc.offset,
             continues: doc.continues,
+            date,
             sentences,
             skipped,
             long_lines,
@@ -457,13 +525,15 @@ impl Pipeline {
         };
         if rayon::current_num_threads() <= 1 {
             for src in sources {
+                let file_date = file_date(src, options);
                 corpus::for_each_item_in_parts(src, part_bytes, &mut |item| {
+                    let item = dated(item, file_date);
                     handle(&mut state, self.analyse_item(item, with_relations));
                     Ok(())
                 })?;
             }
         } else {
-            self.extract_parallel(sources, part_bytes, with_relations, |item| {
+            self.extract_parallel(sources, options, part_bytes, with_relations, |item| {
                 handle(&mut state, item)
             })?;
         }
@@ -531,6 +601,7 @@ impl Pipeline {
     fn extract_parallel(
         &self,
         sources: &[Source],
+        options: &ExtractOptions,
         part_bytes: usize,
         with_relations: bool,
         mut each: impl FnMut(Analysed),
@@ -553,7 +624,9 @@ impl Pipeline {
                         .map_err(|_| Error::Invalid("extraction stopped".into()))
                 };
                 for src in sources {
+                    let file_date = file_date(src, options);
                     let read = corpus::for_each_item_in_parts(src, part_bytes, &mut |item| {
+                        let item = dated(item, file_date);
                         bytes += match &item {
                             Item::Doc(d) => d.text.len(),
                             Item::Warning(_) => 0,
@@ -606,6 +679,27 @@ impl Pipeline {
 
     /// Fold one analysed document into the graph state, in corpus order.
     fn merge_doc(&self, state: &mut MergeState, a: &DocAnalysis, options: &ExtractOptions) {
+        if !a.continues {
+            state.doc_date = a.date;
+            state.doc_excluded = options.has_window()
+                && match a.date {
+                    None => {
+                        state.report.undated_excluded += 1;
+                        true
+                    }
+                    Some(d) if !options.in_window(d) => {
+                        state.report.outside_window += 1;
+                        true
+                    }
+                    Some(_) => false,
+                };
+            if !state.doc_excluded && a.date.is_some() {
+                state.report.dated += 1;
+            }
+        }
+        if state.doc_excluded {
+            return;
+        }
         if a.continues {
             state.sentence_base += state.part_sentences;
         } else {
@@ -630,6 +724,7 @@ impl Pipeline {
             DocPlace {
                 doc_no: state.doc_no,
                 sentence_base: state.sentence_base,
+                date: state.doc_date,
             },
             options.relations,
         );
@@ -671,6 +766,7 @@ impl Pipeline {
         let DocPlace {
             doc_no,
             sentence_base,
+            date,
         } = place;
         let g = &self.gazetteer;
         let doc_id: std::sync::Arc<str> = a.id.as_str().into();
@@ -685,6 +781,14 @@ impl Pipeline {
             if !first {
                 report.duplicate_sentences += 1;
             }
+            // Dates count the first copy of a sentence *on each date* (see
+            // `dates::DateCounts`): a sentence republished on a later day was reported again
+            // then. The (key, date) pairs share the key set; a 64-bit collision between the
+            // two kinds is as unlikely as one between keys.
+            let first_on_date = match date {
+                Some(d) if !s.mentions.is_empty() => seen.insert(dated_key(key, d)),
+                _ => false,
+            };
             report.mentions += s.mentions.len() as u64;
             if !s.mentions.is_empty() {
                 if let Some(k) = graph.merge_keys.as_deref_mut() {
@@ -696,6 +800,14 @@ impl Pipeline {
                 // Documents are counted when the document is complete (`close_doc`).
                 let n = graph.count_mention(g.entity(m.entity), surface, doc_no, first, false);
                 doc.nodes.push(n);
+                if let Some(d) = date {
+                    graph.date_node(n, d, 1, first_on_date);
+                    if first_on_date {
+                        if let Some(k) = graph.merge_keys.as_deref_mut() {
+                            k.mention_on(n, key, d);
+                        }
+                    }
+                }
                 if first {
                     if let Some(k) = graph.merge_keys.as_deref_mut() {
                         k.mention(n, surface, key);
@@ -703,7 +815,14 @@ impl Pipeline {
                 }
             }
             let support = |graph: &mut KnowledgeGraph, e: Option<EdgeIndex>| {
-                if let (true, Some(e), Some(k)) = (first, e, graph.merge_keys.as_deref_mut()) {
+                let Some(e) = e else { return };
+                if let Some(d) = date {
+                    graph.date_edge(e, d, first_on_date);
+                    if let (true, Some(k)) = (first_on_date, graph.merge_keys.as_deref_mut()) {
+                        k.support_on(e, key, d);
+                    }
+                }
+                if let (true, Some(k)) = (first, graph.merge_keys.as_deref_mut()) {
                     k.support(e, key);
                 }
             };
@@ -714,6 +833,7 @@ impl Pipeline {
                     a.offset + s.span.start,
                     a.offset + s.span.end,
                 )
+                .with_date(date)
             };
             if mode != RelationMode::Typed {
                 entities.clear();
@@ -781,6 +901,13 @@ fn base_fingerprint() -> rustc_hash::FxHasher {
     h
 }
 
+/// The key of a sentence on a date (dates count the first copy on each date).
+fn dated_key(key: u64, date: Date) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    (key, date, "dated").hash(&mut h);
+    h.finish()
+}
+
 /// A sentence's dedup key: its folded text with the entities found in it (and how each is
 /// written) and its typed relations. Two copies of a key add the same things to the graph.
 fn analysis_key(s: &SentenceRecord, text: &str) -> u64 {
@@ -815,6 +942,27 @@ fn close_doc(state: &mut MergeState) {
         if let Some(k) = state.graph.merge_keys.as_deref_mut() {
             k.document(n, key);
         }
+    }
+}
+
+/// The date `--date-from-filename` gives the documents of `src`, if any.
+fn file_date(src: &Source, options: &ExtractOptions) -> Option<Date> {
+    match src {
+        Source::Text { path, .. } | Source::Jsonl { path, .. } if options.date_from_filename => {
+            dates::date_from_file_name(&path.file_name()?.to_string_lossy())
+        }
+        _ => None,
+    }
+}
+
+/// `item` with `file_date` when it has no date of its own.
+fn dated(item: Item, file_date: Option<Date>) -> Item {
+    match item {
+        Item::Doc(mut d) if d.date.is_none() && file_date.is_some() => {
+            d.date = file_date;
+            Item::Doc(d)
+        }
+        other => other,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod merge;
 pub mod neighbors;
 pub mod stats;
 pub mod tag;
+pub mod timeline;
 pub mod unmatched;
 
 use std::path::PathBuf;
