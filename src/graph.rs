@@ -283,8 +283,9 @@ pub struct Edge {
     pub symmetric: bool,
     /// Distinct supporting sentences.
     pub weight: u64,
-    /// The first [`KnowledgeGraph::max_evidence`] supporting entries in corpus order (sorted
-    /// for output); the rest are only counted in `evidence_omitted`.
+    /// The first [`KnowledgeGraph::max_evidence`] supporting entries in output order (document
+    /// id, sentence, span), whatever order they were read in; the rest are only counted in
+    /// `evidence_omitted`.
     pub evidence: Vec<Evidence>,
     /// Entries beyond the cap: the edge has `evidence.len() + evidence_omitted` in all.
     /// Written only when some were omitted.

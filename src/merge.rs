@@ -21,7 +21,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::dates::Date;
 use crate::error::{Error, Result};
-use crate::graph::{alias_form, aliases_by_count, Edge, KnowledgeGraph, CO_OCCURS_WITH};
+use crate::graph::{
+    alias_form, aliases_by_count, Edge, KnowledgeGraph, NodeSource, CO_OCCURS_WITH,
+};
 use crate::pipeline::{ExtractOptions, RelationMode};
 
 /// Version of the `merge` section of a JSON snapshot.
@@ -87,6 +89,9 @@ pub struct MergeKeys {
     edges: FxHashMap<EdgeIndex, Vec<u64>>,
     /// Per edge and date, the keys of the sentences supporting it on that date.
     edge_dates: FxHashMap<EdgeIndex, BTreeMap<Date, Vec<u64>>>,
+    /// Labels of found entities in the parts merged so far, to rename their resolutions
+    /// once the label is settled (not written).
+    labels: FxHashMap<NodeIndex, Vec<String>>,
 }
 
 impl MergeKeys {
@@ -243,7 +248,26 @@ fn absorb(acc: &mut KnowledgeGraph, mut g: KnowledgeGraph) {
     for n in g.graph.node_indices() {
         let node = &g.graph[n];
         let an = match acc.node_index(&node.id) {
-            Some(an) => an,
+            Some(an) => {
+                // A found entity's label is chosen among every name it was found under
+                // (`Gazetteer::found_label`): here, among the parts' choices.
+                let a = &mut acc.graph[an];
+                if node.source == NodeSource::Pattern && node.label != a.label {
+                    let labels = acc
+                        .merge_keys
+                        .as_deref_mut()
+                        .expect("checked")
+                        .labels
+                        .entry(an)
+                        .or_default();
+                    labels.push(a.label.clone());
+                    labels.push(node.label.clone());
+                    if found_label_rank(&node.label) < found_label_rank(&a.label) {
+                        a.label = node.label.clone();
+                    }
+                }
+                an
+            }
             None => acc.insert_node(node.clone()),
         };
         node_map.insert(n, an);
@@ -301,6 +325,47 @@ fn absorb(acc: &mut KnowledgeGraph, mut g: KnowledgeGraph) {
         .as_deref_mut()
         .expect("checked")
         .sentences_with_mentions += gk.sentences_with_mentions;
+}
+
+/// In the evidence of the edges of node `n`, write `to` for the name `from` in resolutions
+/// (`"it -> NAME"`, `"they -> A and B"`), keeping evidence sorted.
+pub(crate) fn rename_resolved(g: &mut KnowledgeGraph, n: NodeIndex, from: &str, to: &str) {
+    use petgraph::visit::EdgeRef;
+    let edges: Vec<EdgeIndex> = g
+        .graph
+        .edges_directed(n, petgraph::Direction::Outgoing)
+        .chain(g.graph.edges_directed(n, petgraph::Direction::Incoming))
+        .map(|e| e.id())
+        .collect();
+    for e in edges {
+        let edge = &mut g.graph[e];
+        let mut changed = false;
+        for ev in edge.evidence.iter_mut() {
+            let Some((word, names)) = ev.resolved().and_then(|r| r.split_once(" -> ")) else {
+                continue;
+            };
+            if !names.split(" and ").any(|x| x == from) {
+                continue;
+            }
+            let names: Vec<&str> = names
+                .split(" and ")
+                .map(|x| if x == from { to } else { x })
+                .collect();
+            let resolved = format!("{word} -> {}", names.join(" and "));
+            let (text, rule) = (ev.text().map(Into::into), ev.rule().map(str::to_string));
+            *ev = crate::graph::Evidence::new(ev.doc.clone(), ev.sentence, ev.start, ev.end)
+                .with_detail(text, rule, Some(resolved));
+            changed = true;
+        }
+        if changed {
+            edge.evidence.sort();
+        }
+    }
+}
+
+/// The order of `Gazetteer::found_label`: fewest capitals, then the smallest.
+fn found_label_rank(label: &str) -> (usize, &str) {
+    (label.chars().filter(|c| c.is_uppercase()).count(), label)
 }
 
 /// Fold edge `b` into `a` (the same edge of another part): everything but the weight, which
@@ -373,6 +438,15 @@ fn settle(g: &mut KnowledgeGraph) {
         }
         edge.first_seen = edge.dates.keys().next().copied();
         edge.last_seen = edge.dates.keys().next_back().copied();
+    }
+    for (n, labels) in std::mem::take(&mut keys.labels) {
+        let label = g.graph[n].label.clone();
+        let mut labels = labels;
+        labels.sort();
+        labels.dedup();
+        for from in labels.iter().filter(|l| **l != label) {
+            rename_resolved(g, n, from, &label);
+        }
     }
     distinct.sort_unstable();
     distinct.dedup();

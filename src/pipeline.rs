@@ -557,13 +557,24 @@ impl Pipeline {
             graph.remove_isolated();
         }
         graph.normalise();
-        // A found entity's label does not depend on which document named it first.
-        for n in graph.graph.node_weights_mut() {
+        // A found entity's label does not depend on which document named it first; nor do
+        // the resolutions naming it, written with the name it was first found under.
+        let mut renamed = Vec::new();
+        let nodes: Vec<_> = graph.graph.node_indices().collect();
+        for ni in nodes {
+            let n = &mut graph.graph[ni];
             if n.source == crate::graph::NodeSource::Pattern {
                 if let Some(i) = self.gazetteer.get(&n.id) {
                     n.label = self.gazetteer.found_label(i);
+                    let first = &self.gazetteer.entity(i).name;
+                    if *first != n.label {
+                        renamed.push((ni, first.clone(), n.label.clone()));
+                    }
                 }
             }
+        }
+        for (ni, from, to) in renamed {
+            crate::merge::rename_resolved(&mut graph, ni, &from, &to);
         }
         report.skipped_lines = skipped_by_rule.iter().sum();
         report.skipped_by_rule = skipped_by_rule
@@ -773,7 +784,7 @@ impl Pipeline {
         let mut entities: Vec<u32> = Vec::new();
         for s in &a.sentences {
             report.sentences += 1;
-            let key = analysis_key(s, &a.text);
+            let key = analysis_key(g, s, &a.text);
             key.hash(&mut doc.key);
             // Only sentences that name something can weigh on the graph; not remembering the
             // others keeps memory bounded by what the graph holds.
@@ -910,18 +921,22 @@ fn dated_key(key: u64, date: Date) -> u64 {
 
 /// A sentence's dedup key: its folded text with the entities found in it (and how each is
 /// written) and its typed relations. Two copies of a key add the same things to the graph.
-fn analysis_key(s: &SentenceRecord, text: &str) -> u64 {
+/// Entities enter by id: the index of an entity the pattern recogniser found depends on
+/// when it was first found, which differs between the runs over parts of a corpus.
+fn analysis_key(g: &Gazetteer, s: &SentenceRecord, text: &str) -> u64 {
     if s.mentions.is_empty() && s.relations.is_empty() {
         return s.key;
     }
     let mut h = rustc_hash::FxHasher::default();
     s.key.hash(&mut h);
     for m in &s.mentions {
-        m.entity.hash(&mut h);
+        g.entity(m.entity).id.hash(&mut h);
         text[m.start..m.end].hash(&mut h);
     }
     for r in &s.relations {
-        (r.relation, r.source, r.target).hash(&mut h);
+        r.relation.hash(&mut h);
+        g.entity(r.source).id.hash(&mut h);
+        g.entity(r.target).id.hash(&mut h);
     }
     h.finish()
 }

@@ -40,8 +40,8 @@ pub struct ExtractArgs {
     #[arg(long, default_value_t = silkgraph::corpus::PART_BYTES as u64, value_name = "BYTES",
           value_parser = clap::value_parser!(u64).range(1024..=1 << 30))]
     part_bytes: u64,
-    /// Keep at most N evidence entries per edge (the first in corpus order); weights still
-    /// count every supporting sentence, and the exports give the total
+    /// Keep at most N evidence entries per edge (the first by document id, sentence and
+    /// position); weights still count every supporting sentence, and the exports give the total
     #[arg(long, default_value_t = silkgraph::graph::DEFAULT_MAX_EVIDENCE, value_name = "N",
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     max_evidence: usize,
