@@ -13,6 +13,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+use crate::dates::{Date, DateCounts};
 use crate::gazetteer::{Entity, EntityType};
 use crate::text::normalise_keep_case;
 
@@ -37,6 +38,15 @@ pub struct Node {
     /// order of their characters).
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Earliest and latest dates of the documents that mention the entity; absent (not
+    /// written) when none of them is dated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<Date>,
+    /// Mentions by document date, counted as `mentions` is (see [`DateCounts`]).
+    #[serde(default, skip_serializing_if = "DateCounts::is_empty")]
+    pub dates: DateCounts,
     #[serde(skip)]
     last_doc: Option<u32>,
     /// Surface form -> mentions, while extracting; [`KnowledgeGraph::normalise`] turns it
@@ -84,6 +94,9 @@ impl Node {
             documents,
             source,
             aliases,
+            first_seen: None,
+            last_seen: None,
+            dates: DateCounts::new(),
             last_doc: None,
             surfaces: FxHashMap::default(),
         }
@@ -105,9 +118,12 @@ pub struct Evidence {
     /// Byte span of the sentence in the document text.
     pub start: usize,
     pub end: usize,
+    /// The document's date, when it has one.
+    pub date: Option<Date>,
     /// What a typed relation adds; `None` exactly when it adds nothing (co-occurrence).
     /// Boxed: most evidence is co-occurrence and the graph is mostly evidence, so an entry
-    /// takes 48 bytes instead of 112 (1 GB of distinct text: 1.1 M entries).
+    /// takes 56 bytes with its date (48 without) instead of 120 (1 GB of distinct text:
+    /// 1.1 M entries).
     detail: Option<Box<EvidenceDetail>>,
 }
 
@@ -129,8 +145,15 @@ impl Evidence {
             sentence,
             start,
             end,
+            date: None,
             detail: None,
         }
+    }
+
+    /// The same entry, dated.
+    pub fn with_date(mut self, date: Option<Date>) -> Self {
+        self.date = date;
+        self
     }
 
     /// Add the sentence text, the rule and how a reference was resolved (each optional).
@@ -174,6 +197,8 @@ struct EvidenceFields {
     start: usize,
     end: usize,
     #[serde(default)]
+    date: Option<Date>,
+    #[serde(default)]
     text: Option<Arc<str>>,
     #[serde(default)]
     rule: Option<String>,
@@ -183,7 +208,9 @@ struct EvidenceFields {
 
 impl From<EvidenceFields> for Evidence {
     fn from(f: EvidenceFields) -> Self {
-        Evidence::new(f.doc, f.sentence, f.start, f.end).with_detail(f.text, f.rule, f.resolved)
+        Evidence::new(f.doc, f.sentence, f.start, f.end)
+            .with_date(f.date)
+            .with_detail(f.text, f.rule, f.resolved)
     }
 }
 
@@ -191,15 +218,21 @@ impl Serialize for Evidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let (text, rule, resolved) = (self.text(), self.rule(), self.resolved());
-        let len = 4 + [text, rule, resolved]
-            .iter()
-            .filter(|x| x.is_some())
-            .count();
+        let len = 4
+            + usize::from(self.date.is_some())
+            + [text, rule, resolved]
+                .iter()
+                .filter(|x| x.is_some())
+                .count();
         let mut st = serializer.serialize_struct("Evidence", len)?;
         st.serialize_field("doc", &*self.doc)?;
         st.serialize_field("sentence", &self.sentence)?;
         st.serialize_field("start", &self.start)?;
         st.serialize_field("end", &self.end)?;
+        match &self.date {
+            Some(d) => st.serialize_field("date", d)?,
+            None => st.skip_field("date")?,
+        }
         for (name, value) in [("text", text), ("rule", rule), ("resolved", resolved)] {
             match value {
                 Some(v) => st.serialize_field(name, v)?,
@@ -251,8 +284,9 @@ pub struct Edge {
     pub symmetric: bool,
     /// Distinct supporting sentences.
     pub weight: u64,
-    /// The first [`KnowledgeGraph::max_evidence`] supporting entries in corpus order (sorted
-    /// for output); the rest are only counted in `evidence_omitted`.
+    /// The first [`KnowledgeGraph::max_evidence`] supporting entries in output order (document
+    /// id, sentence, span), whatever order they were read in; the rest are only counted in
+    /// `evidence_omitted`.
     pub evidence: Vec<Evidence>,
     /// Entries beyond the cap: the edge has `evidence.len() + evidence_omitted` in all.
     /// Written only when some were omitted.
@@ -271,10 +305,61 @@ pub struct Edge {
     /// resolved reference was needed for every one of them).
     #[serde(default)]
     pub inferred: bool,
+    /// Earliest and latest dates of the supporting documents (every entry, kept or
+    /// omitted); absent when none is dated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<Date>,
+    /// Supporting sentences by document date, counted as `weight` is (see [`DateCounts`]):
+    /// uncapped by `--max-evidence`, so counts per period stay exact.
+    #[serde(default, skip_serializing_if = "DateCounts::is_empty")]
+    pub dates: DateCounts,
 }
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
+}
+
+/// Add `evidence` to the edge's kept entries (sorted, at most `cap`) or count it as omitted.
+fn keep_smallest(edge: &mut Edge, evidence: Evidence, cap: usize) {
+    if edge.last_omitted.as_deref() == Some(&evidence) {
+        return;
+    }
+    // Entries mostly come in output order: the common case appends or is rejected at once.
+    let at = match edge.evidence.last() {
+        Some(last) if *last < evidence => edge.evidence.len(),
+        _ => match edge.evidence.binary_search(&evidence) {
+            Ok(_) => return,
+            Err(at) => at,
+        },
+    };
+    if edge.evidence.len() < cap {
+        edge.evidence.insert(at, evidence);
+        return;
+    }
+    edge.evidence_omitted += 1;
+    if at == edge.evidence.len() {
+        edge.last_omitted = Some(Box::new(evidence));
+    } else {
+        edge.evidence.insert(at, evidence);
+        edge.last_omitted = edge.evidence.pop().map(Box::new);
+    }
+}
+
+/// The alias form of a surface: forms differing only in dashes, quotes or spacing are one.
+pub fn alias_form(surface: &str) -> String {
+    normalise_keep_case(surface)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Alias forms ordered most frequent first, then by their characters.
+pub fn aliases_by_count(forms: impl IntoIterator<Item = (String, u64)>) -> Vec<String> {
+    let mut v: Vec<(String, u64)> = forms.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v.into_iter().map(|(s, _)| s).collect()
 }
 
 impl Edge {
@@ -304,6 +389,9 @@ impl Edge {
             status: facts.status,
             years: facts.years,
             inferred: facts.inferred,
+            first_seen: None,
+            last_seen: None,
+            dates: DateCounts::new(),
         }
     }
 
@@ -351,6 +439,9 @@ pub struct KnowledgeGraph {
     relation_ids: FxHashMap<String, u32>,
     /// Evidence entries kept per edge; 0 means [`DEFAULT_MAX_EVIDENCE`].
     max_evidence: usize,
+    /// The sentence and document keys an exact merge needs (`extract --mergeable`, or a
+    /// graph loaded from such a snapshot); `None` in a plain extraction.
+    pub merge_keys: Option<Box<crate::merge::MergeKeys>>,
 }
 
 impl KnowledgeGraph {
@@ -395,6 +486,9 @@ impl KnowledgeGraph {
                 NodeSource::Gazetteer
             },
             aliases: Vec::new(),
+            first_seen: None,
+            last_seen: None,
+            dates: DateCounts::new(),
             last_doc: None,
             surfaces: FxHashMap::default(),
         })
@@ -414,7 +508,7 @@ impl KnowledgeGraph {
 
     /// Count a mention of `entity` in document number `doc`, written `surface`. `counted`:
     /// the sentence is the first copy of its text; `distinct_doc`: the document is not a
-    /// copy of an earlier one (copies count neither mentions nor documents).
+    /// copy of an earlier one (copies count neither mentions nor documents). Returns the node.
     pub fn count_mention(
         &mut self,
         entity: &Entity,
@@ -422,7 +516,7 @@ impl KnowledgeGraph {
         doc: u32,
         counted: bool,
         distinct_doc: bool,
-    ) {
+    ) -> NodeIndex {
         let n = self.node_for(entity);
         let node = &mut self.graph[n];
         if counted {
@@ -438,6 +532,32 @@ impl KnowledgeGraph {
             node.last_doc = Some(doc);
             node.documents += 1;
         }
+        n
+    }
+
+    /// Note that node `n` is mentioned on `date`; `counted`: the first copy of the sentence
+    /// on that date (see [`DateCounts`]), which adds its `mentions` to the date's count.
+    pub fn date_node(&mut self, n: NodeIndex, date: Date, mentions: u64, counted: bool) {
+        let node = &mut self.graph[n];
+        crate::dates::note_date(
+            &mut node.dates,
+            &mut node.first_seen,
+            &mut node.last_seen,
+            date,
+            if counted { mentions } else { 0 },
+        );
+    }
+
+    /// Note that edge `e` is supported on `date`; `counted` as for [`Self::date_node`].
+    pub fn date_edge(&mut self, e: EdgeIndex, date: Date, counted: bool) {
+        let edge = &mut self.graph[e];
+        crate::dates::note_date(
+            &mut edge.dates,
+            &mut edge.first_seen,
+            &mut edge.last_seen,
+            date,
+            u64::from(counted),
+        );
     }
 
     pub fn node_index(&self, id: &str) -> Option<NodeIndex> {
@@ -449,7 +569,8 @@ impl KnowledgeGraph {
     }
 
     /// Add one supporting sentence to the edge (source, relation, target). `first_copy`:
-    /// this is the first occurrence of the sentence's text in the corpus.
+    /// this is the first occurrence of the sentence's text in the corpus. Returns the edge
+    /// (`None` for a self-loop, which is not added).
     #[allow(clippy::too_many_arguments)]
     pub fn add_edge(
         &mut self,
@@ -460,9 +581,9 @@ impl KnowledgeGraph {
         first_copy: bool,
         evidence: Evidence,
         facts: EdgeFacts,
-    ) {
+    ) -> Option<EdgeIndex> {
         if source.id == target.id {
-            return;
+            return None;
         }
         let (a, b) = if symmetric && target.id < source.id {
             (target, source)
@@ -491,6 +612,9 @@ impl KnowledgeGraph {
                         status: None,
                         years: Vec::new(),
                         inferred: true,
+                        first_seen: None,
+                        last_seen: None,
+                        dates: DateCounts::new(),
                     },
                 );
                 self.edges.insert(key, e);
@@ -505,22 +629,11 @@ impl KnowledgeGraph {
         if first_copy || edge.weight == 0 {
             edge.weight += 1;
         }
-        // One sentence adds an edge once, so a repeat can only be the entry just added.
-        // Entries come in corpus order, so keeping the first ones is deterministic; memory
-        // per edge is bounded whatever the corpus size.
-        if edge.evidence_omitted == 0 {
-            if edge.evidence.last() != Some(&evidence) {
-                if edge.evidence.len() < cap {
-                    edge.evidence.push(evidence);
-                } else {
-                    edge.evidence_omitted = 1;
-                    edge.last_omitted = Some(Box::new(evidence));
-                }
-            }
-        } else if edge.last_omitted.as_deref() != Some(&evidence) {
-            edge.evidence_omitted += 1;
-            edge.last_omitted = Some(Box::new(evidence));
-        }
+        // The kept entries are the `cap` smallest in output order, whatever order they come
+        // in, so partial graphs merge exactly (`crate::merge`); memory per edge is bounded
+        // whatever the corpus size. One sentence adds an edge once, so a repeat can only be
+        // the entry just handled: kept, or the last one omitted.
+        keep_smallest(edge, evidence, cap);
         for w in facts.weapons {
             if !edge.weapons.contains(&w) {
                 edge.weapons.push(w);
@@ -535,6 +648,7 @@ impl KnowledgeGraph {
         }
         edge.years.sort_unstable();
         edge.inferred &= facts.inferred;
+        Some(e)
     }
 
     /// Insert an edge as it is (snapshot loading, diff union).
@@ -551,10 +665,15 @@ impl KnowledgeGraph {
     }
 
     pub fn edge(&self, source: &str, relation: &str, target: &str) -> Option<&Edge> {
+        self.edge_index(source, relation, target)
+            .map(|e| &self.graph[e])
+    }
+
+    pub fn edge_index(&self, source: &str, relation: &str, target: &str) -> Option<EdgeIndex> {
         let na = self.node_index(source)?;
         let nb = self.node_index(target)?;
         let r = *self.relation_ids.get(relation)?;
-        self.edges.get(&(na, r, nb)).map(|&e| &self.graph[e])
+        self.edges.get(&(na, r, nb)).copied()
     }
 
     fn relation_id(&mut self, relation: &str) -> u32 {
@@ -626,21 +745,14 @@ impl KnowledgeGraph {
             if n.surfaces.is_empty() {
                 continue;
             }
-            // Forms differing only in dashes, quotes or spacing are one form.
             let mut forms: FxHashMap<String, u64> = FxHashMap::default();
             for (s, c) in n.surfaces.drain() {
-                let form = normalise_keep_case(&s)
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                *forms.entry(form).or_default() += c;
+                *forms.entry(alias_form(&s)).or_default() += c;
             }
             for a in n.aliases.drain(..) {
                 forms.entry(a).or_default();
             }
-            let mut v: Vec<(String, u64)> = forms.into_iter().collect();
-            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            n.aliases = v.into_iter().map(|(s, _)| s).collect();
+            n.aliases = aliases_by_count(forms);
         }
     }
 

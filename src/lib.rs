@@ -18,6 +18,7 @@
 
 pub mod boilerplate;
 pub mod corpus;
+pub mod dates;
 pub mod diff;
 mod embedded;
 pub mod error;
@@ -25,11 +26,14 @@ pub mod export;
 pub mod gazetteer;
 pub mod graph;
 pub mod matcher;
+pub mod merge;
 pub mod patterns;
 pub mod pipeline;
 pub mod query;
 pub mod relations;
 pub mod text;
+pub mod timeline;
 pub mod unmatched;
 
 pub use error::{Error, Result};
+pub use merge::merge;

@@ -35,6 +35,10 @@ enum Command {
     Neighbors(cli::neighbors::NeighborsArgs),
     /// Compare two graphs (snapshots or corpora): exit 0 when equal, 1 when different
     Diff(cli::diff::DiffArgs),
+    /// Merge JSON snapshots of disjoint parts of a corpus (extract --mergeable) into the graph of the whole
+    Merge(cli::merge::MergeArgs),
+    /// An entity's edges per month, quarter or year in a dated graph, with counts
+    Timeline(cli::timeline::TimelineArgs),
     /// Summarise a graph: counts, top actors, strongest typed edges
     Stats(cli::stats::StatsArgs),
     /// List capitalised phrases and designations the gazetteer did not tag, by frequency
@@ -73,7 +77,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Explain(a) => cli::explain::run(a),
         Command::Neighbors(a) => cli::neighbors::run(a),
         Command::Diff(a) => cli::diff::run(a),
+        Command::Merge(a) => cli::merge::run(a),
         Command::Stats(a) => cli::stats::run(a),
+        Command::Timeline(a) => cli::timeline::run(a),
         Command::Unmatched(a) => cli::unmatched::run(a),
     }
 }

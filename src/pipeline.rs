@@ -7,12 +7,16 @@
 
 use std::path::PathBuf;
 
+use std::hash::{Hash, Hasher};
+
+use petgraph::stable_graph::EdgeIndex;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use crate::boilerplate::Boilerplate;
 use crate::corpus::{self, Document, Item, Source};
+use crate::dates::{self, Date};
 use crate::error::{Error, Result};
 use crate::gazetteer::{Gazetteer, SourceFile};
 use crate::graph::{EdgeFacts, Evidence, KnowledgeGraph, CO_OCCURS_WITH};
@@ -89,6 +93,9 @@ pub struct DocAnalysis {
     /// the previous item's document. Spans below are relative to `text`.
     pub offset: usize,
     pub continues: bool,
+    /// The document's date (metadata, else a dated dateline); for a later part, as read
+    /// (the merge gives it the date of its first part).
+    pub date: Option<Date>,
     pub sentences: Vec<SentenceRecord>,
     /// Lines skipped as boilerplate, by rule index.
     pub skipped: Vec<usize>,
@@ -133,6 +140,18 @@ pub struct ExtractReport {
     pub skipped_lines: u64,
     pub skipped_by_rule: Vec<(String, u64)>,
     pub warnings: Vec<String>,
+    /// Documents (of those counted in `documents`) with a date.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub dated: u64,
+    /// With a window (`since`/`until`): documents left out as undated, and as dated outside.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub undated_excluded: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub outside_window: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Options of one extraction.
@@ -148,6 +167,26 @@ pub struct ExtractOptions {
     /// `Typed` mode: keep the entities no typed relation names (by default they are
     /// dropped; otherwise more than half of a typed graph is edgeless nodes).
     pub keep_isolated: bool,
+    /// Keep the sentence and document keys an exact merge needs ([`crate::merge`]); the
+    /// graph is then left unfiltered (`min_weight` and `keep_isolated` apply at the merge).
+    pub mergeable: bool,
+    /// Keep only documents dated within `since..=until` (either end open). With either set,
+    /// undated documents are left out too (counted in the report).
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+    /// Date documents that have no date of their own by their file name
+    /// ([`dates::date_from_file_name`]).
+    pub date_from_filename: bool,
+}
+
+impl ExtractOptions {
+    fn has_window(&self) -> bool {
+        self.since.is_some() || self.until.is_some()
+    }
+
+    fn in_window(&self, d: Date) -> bool {
+        self.since.is_none_or(|s| s <= d) && self.until.is_none_or(|u| d <= u)
+    }
 }
 
 /// Everything needed to analyse text: gazetteer, matcher, boilerplate and relation rules.
@@ -158,6 +197,10 @@ pub struct Pipeline {
     pub rules: RelationRules,
     /// The pattern recogniser's rules (entities the gazetteer does not list).
     pub patterns: Patterns,
+    /// Hash of the program version and the data files loaded (gazetteer, patterns,
+    /// relation and text rules): mergeable snapshots record it. [`Self::new`] cannot see
+    /// the files its gazetteer came from; its callers set this if they merge.
+    pub fingerprint: u64,
 }
 
 /// A read item after analysis.
@@ -171,10 +214,17 @@ enum Analysed {
 #[derive(Debug, Clone, Copy)]
 struct DocPlace {
     doc_no: u32,
-    /// Not a copy of an earlier document.
-    distinct: bool,
     /// Sentences of the document's earlier parts.
     sentence_base: usize,
+    date: Option<Date>,
+}
+
+/// The document being merged (all its parts): its key so far and the nodes it names.
+#[derive(Default)]
+struct OpenDoc {
+    open: bool,
+    key: rustc_hash::FxHasher,
+    nodes: Vec<petgraph::stable_graph::NodeIndex>,
 }
 
 /// What the serial merge accumulates.
@@ -184,14 +234,19 @@ struct MergeState {
     skipped_by_rule: Vec<u64>,
     /// Keys of sentences already counted (only those naming an entity).
     seen: FxHashSet<u64>,
-    /// Keys of documents (or parts) already counted.
+    /// Keys of documents already counted.
     seen_docs: FxHashSet<u64>,
+    doc: OpenDoc,
     /// Number of the document being merged, and of documents started.
     doc_no: u32,
     docs_started: u32,
     /// For a document read in parts: sentences in its earlier parts, and in the last one.
     sentence_base: usize,
     part_sentences: usize,
+    /// The date of the document being merged (its later parts take it), and whether it is
+    /// left out by the window.
+    doc_date: Option<Date>,
+    doc_excluded: bool,
 }
 
 impl MergeState {
@@ -202,10 +257,13 @@ impl MergeState {
             skipped_by_rule: vec![0; rules],
             seen: FxHashSet::default(),
             seen_docs: FxHashSet::default(),
+            doc: OpenDoc::default(),
             doc_no: 0,
             docs_started: 0,
             sentence_base: 0,
             part_sentences: 0,
+            doc_date: None,
+            doc_excluded: false,
         }
     }
 }
@@ -232,20 +290,35 @@ impl Pipeline {
         for d in &config.dirs {
             pattern_files.extend(crate::gazetteer::read_dir_pattern_files(d)?);
         }
+        let mut fingerprint = base_fingerprint();
+        for f in files.iter().chain(&pattern_files) {
+            f.text.hash(&mut fingerprint);
+        }
         // The boilerplate rules do not need the gazetteer: they compile while it loads.
         let (gazetteer, boilerplate) =
             rayon::join(|| Gazetteer::from_sources(&files), Boilerplate::embedded);
-        Self::assemble(gazetteer?, boilerplate?, &pattern_files, |g| {
-            let mut rules = RelationRules::embedded(g)?;
-            for d in &config.dirs {
-                let p = d.join("relations.toml");
-                if p.is_file() {
-                    let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
-                    rules = RelationRules::parse(&p.display().to_string(), &text, g)?;
-                }
+        // Relation rules replacing the embedded ones, read before the parallel build so
+        // that their text enters the fingerprint.
+        let mut user_rules = None;
+        for d in &config.dirs {
+            let p = d.join("relations.toml");
+            if p.is_file() {
+                let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+                text.hash(&mut fingerprint);
+                user_rules = Some((p.display().to_string(), text));
             }
-            Ok(rules)
-        })
+        }
+        let mut p = Self::assemble(
+            gazetteer?,
+            boilerplate?,
+            &pattern_files,
+            |g| match &user_rules {
+                Some((name, text)) => RelationRules::parse(name, text, g),
+                None => RelationRules::embedded(g),
+            },
+        )?;
+        p.fingerprint = fingerprint.finish();
+        Ok(p)
     }
 
     /// A pipeline over `gazetteer` with the embedded boilerplate and pattern rules.
@@ -283,12 +356,19 @@ impl Pipeline {
             boilerplate,
             rules,
             patterns,
+            fingerprint: base_fingerprint().finish(),
         })
     }
 
     /// Split, tag and relate one document.
     pub fn analyse(&self, doc: Document, with_relations: bool) -> DocAnalysis {
         let text = doc.text;
+        let dateline = if doc.continues {
+            None
+        } else {
+            dates::find_dateline(&text)
+        };
+        let date = dates::document_date(doc.date, dateline.as_ref().and_then(|d| d.date));
         let mut spans = Vec::new();
         let mut skipped = Vec::new();
         let mut long_lines = 0;
@@ -366,14 +446,36 @@ impl Pipeline {
         }
         let cut = cut_long_sentences(&text, &folded, &mut sentences);
         if with_relations {
+            // A dateline's place is where the story was filed, not a party to it ("ASTANA –
+            // Uzbekistan and Pakistan signed..." is no Kazakh agreement): its mention stays
+            // (the place is named) but takes no part in typed relations.
+            let mut held = Vec::new();
+            if let Some(place) = dateline.as_ref().map(|d| d.place.clone()) {
+                for (i, s) in sentences.iter_mut().enumerate() {
+                    if s.span.start >= place.end {
+                        break;
+                    }
+                    let (out, keep) = std::mem::take(&mut s.mentions)
+                        .into_iter()
+                        .partition(|m| m.start >= place.start && m.end <= place.end);
+                    s.mentions = keep;
+                    held.extend(std::iter::repeat(i).zip(out as Vec<Mention>));
+                }
+            }
             self.rules
                 .relate_document(&self.gazetteer, &text, &folded, &spots, &mut sentences);
+            for (i, m) in held {
+                let ms = &mut sentences[i].mentions;
+                let at = ms.partition_point(|x| x.start < m.start);
+                ms.insert(at, m);
+            }
         }
         DocAnalysis {
             id: doc.id,
             text,
             offset: doc.offset,
             continues: doc.continues,
+            date,
             sentences,
             skipped,
             long_lines,
@@ -400,6 +502,13 @@ impl Pipeline {
         if let Some(n) = options.max_evidence {
             state.graph.set_max_evidence(n);
         }
+        if options.mergeable {
+            let o = crate::merge::MergeOptions::of(options);
+            state.graph.merge_keys = Some(Box::new(crate::merge::MergeKeys::new(
+                crate::merge::fingerprint(self.fingerprint, &o),
+                o,
+            )));
+        }
         let mut handle = |state: &mut MergeState, item: Analysed| match item {
             Analysed::Warning(w) => {
                 on_warning(&w);
@@ -416,16 +525,19 @@ impl Pipeline {
         };
         if rayon::current_num_threads() <= 1 {
             for src in sources {
+                let file_date = file_date(src, options);
                 corpus::for_each_item_in_parts(src, part_bytes, &mut |item| {
+                    let item = dated(item, file_date);
                     handle(&mut state, self.analyse_item(item, with_relations));
                     Ok(())
                 })?;
             }
         } else {
-            self.extract_parallel(sources, part_bytes, with_relations, |item| {
+            self.extract_parallel(sources, options, part_bytes, with_relations, |item| {
                 handle(&mut state, item)
             })?;
         }
+        close_doc(&mut state);
         let MergeState {
             mut graph,
             mut report,
@@ -433,21 +545,36 @@ impl Pipeline {
             ..
         } = state;
 
-        if options.min_weight > 1 {
+        if options.mergeable {
+            // Filters apply to the merged graph (`crate::merge::finish`): a light edge of
+            // one part may be heavy in the whole.
+        } else if options.min_weight > 1 {
             let min = options.min_weight;
             graph.retain_edges(|e| e.relation != CO_OCCURS_WITH || e.weight >= min);
         }
-        if options.relations == RelationMode::Typed && !options.keep_isolated {
+        if options.relations == RelationMode::Typed && !options.keep_isolated && !options.mergeable
+        {
             graph.remove_isolated();
         }
         graph.normalise();
-        // A found entity's label does not depend on which document named it first.
-        for n in graph.graph.node_weights_mut() {
+        // A found entity's label does not depend on which document named it first; nor do
+        // the resolutions naming it, written with the name it was first found under.
+        let mut renamed = Vec::new();
+        let nodes: Vec<_> = graph.graph.node_indices().collect();
+        for ni in nodes {
+            let n = &mut graph.graph[ni];
             if n.source == crate::graph::NodeSource::Pattern {
                 if let Some(i) = self.gazetteer.get(&n.id) {
                     n.label = self.gazetteer.found_label(i);
+                    let first = &self.gazetteer.entity(i).name;
+                    if *first != n.label {
+                        renamed.push((ni, first.clone(), n.label.clone()));
+                    }
                 }
             }
+        }
+        for (ni, from, to) in renamed {
+            crate::merge::rename_resolved(&mut graph, ni, &from, &to);
         }
         report.skipped_lines = skipped_by_rule.iter().sum();
         report.skipped_by_rule = skipped_by_rule
@@ -485,6 +612,7 @@ impl Pipeline {
     fn extract_parallel(
         &self,
         sources: &[Source],
+        options: &ExtractOptions,
         part_bytes: usize,
         with_relations: bool,
         mut each: impl FnMut(Analysed),
@@ -507,7 +635,9 @@ impl Pipeline {
                         .map_err(|_| Error::Invalid("extraction stopped".into()))
                 };
                 for src in sources {
+                    let file_date = file_date(src, options);
                     let read = corpus::for_each_item_in_parts(src, part_bytes, &mut |item| {
+                        let item = dated(item, file_date);
                         bytes += match &item {
                             Item::Doc(d) => d.text.len(),
                             Item::Warning(_) => 0,
@@ -560,9 +690,32 @@ impl Pipeline {
 
     /// Fold one analysed document into the graph state, in corpus order.
     fn merge_doc(&self, state: &mut MergeState, a: &DocAnalysis, options: &ExtractOptions) {
+        if !a.continues {
+            state.doc_date = a.date;
+            state.doc_excluded = options.has_window()
+                && match a.date {
+                    None => {
+                        state.report.undated_excluded += 1;
+                        true
+                    }
+                    Some(d) if !options.in_window(d) => {
+                        state.report.outside_window += 1;
+                        true
+                    }
+                    Some(_) => false,
+                };
+            if !state.doc_excluded && a.date.is_some() {
+                state.report.dated += 1;
+            }
+        }
+        if state.doc_excluded {
+            return;
+        }
         if a.continues {
             state.sentence_base += state.part_sentences;
         } else {
+            close_doc(state);
+            state.doc.open = true;
             state.report.documents += 1;
             state.doc_no = state.docs_started;
             state.docs_started += 1;
@@ -573,25 +726,16 @@ impl Pipeline {
         for &r in &a.skipped {
             state.skipped_by_rule[r] += 1;
         }
-        // A copy of an earlier document (or part) counts no mentions or documents.
-        let doc_key = {
-            use std::hash::{Hash, Hasher};
-            let mut h = rustc_hash::FxHasher::default();
-            for sr in &a.sentences {
-                sr.key.hash(&mut h);
-            }
-            h.finish()
-        };
-        let distinct = state.seen_docs.insert(doc_key);
         self.merge(
             &mut state.graph,
             &mut state.report,
             &mut state.seen,
+            &mut state.doc,
             a,
             DocPlace {
                 doc_no: state.doc_no,
-                distinct,
                 sentence_base: state.sentence_base,
+                date: state.doc_date,
             },
             options.relations,
         );
@@ -614,41 +758,85 @@ impl Pipeline {
     }
 
     /// Fold one analysed document into the graph.
+    ///
+    /// A sentence counts (mentions, weights) at the first copy of its key, which hashes its
+    /// folded text and what was found in it: every copy of a key adds the same mentions and
+    /// edges, so which copy comes first does not matter, and graphs of parts of a corpus
+    /// merge exactly ([`crate::merge`]).
+    #[allow(clippy::too_many_arguments)]
     fn merge(
         &self,
         graph: &mut KnowledgeGraph,
         report: &mut ExtractReport,
         seen: &mut FxHashSet<u64>,
+        doc: &mut OpenDoc,
         a: &DocAnalysis,
         place: DocPlace,
         mode: RelationMode,
     ) {
         let DocPlace {
             doc_no,
-            distinct: distinct_doc,
             sentence_base,
+            date,
         } = place;
         let g = &self.gazetteer;
         let doc_id: std::sync::Arc<str> = a.id.as_str().into();
         let mut entities: Vec<u32> = Vec::new();
         for s in &a.sentences {
             report.sentences += 1;
+            let key = analysis_key(g, s, &a.text);
+            key.hash(&mut doc.key);
             // Only sentences that name something can weigh on the graph; not remembering the
             // others keeps memory bounded by what the graph holds.
-            let first = s.mentions.is_empty() || seen.insert(s.key);
+            let first = s.mentions.is_empty() || seen.insert(key);
             if !first {
                 report.duplicate_sentences += 1;
             }
+            // Dates count the first copy of a sentence *on each date* (see
+            // `dates::DateCounts`): a sentence republished on a later day was reported again
+            // then. The (key, date) pairs share the key set; a 64-bit collision between the
+            // two kinds is as unlikely as one between keys.
+            let first_on_date = match date {
+                Some(d) if !s.mentions.is_empty() => seen.insert(dated_key(key, d)),
+                _ => false,
+            };
             report.mentions += s.mentions.len() as u64;
-            for m in &s.mentions {
-                graph.count_mention(
-                    g.entity(m.entity),
-                    &a.text[m.start..m.end],
-                    doc_no,
-                    first,
-                    distinct_doc,
-                );
+            if !s.mentions.is_empty() {
+                if let Some(k) = graph.merge_keys.as_deref_mut() {
+                    k.sentences_with_mentions += 1;
+                }
             }
+            for m in &s.mentions {
+                let surface = &a.text[m.start..m.end];
+                // Documents are counted when the document is complete (`close_doc`).
+                let n = graph.count_mention(g.entity(m.entity), surface, doc_no, first, false);
+                doc.nodes.push(n);
+                if let Some(d) = date {
+                    graph.date_node(n, d, 1, first_on_date);
+                    if first_on_date {
+                        if let Some(k) = graph.merge_keys.as_deref_mut() {
+                            k.mention_on(n, key, d);
+                        }
+                    }
+                }
+                if first {
+                    if let Some(k) = graph.merge_keys.as_deref_mut() {
+                        k.mention(n, surface, key);
+                    }
+                }
+            }
+            let support = |graph: &mut KnowledgeGraph, e: Option<EdgeIndex>| {
+                let Some(e) = e else { return };
+                if let Some(d) = date {
+                    graph.date_edge(e, d, first_on_date);
+                    if let (true, Some(k)) = (first_on_date, graph.merge_keys.as_deref_mut()) {
+                        k.support_on(e, key, d);
+                    }
+                }
+                if let (true, Some(k)) = (first, graph.merge_keys.as_deref_mut()) {
+                    k.support(e, key);
+                }
+            };
             let evidence = || {
                 Evidence::new(
                     doc_id.clone(),
@@ -656,6 +844,7 @@ impl Pipeline {
                     a.offset + s.span.start,
                     a.offset + s.span.end,
                 )
+                .with_date(date)
             };
             if mode != RelationMode::Typed {
                 entities.clear();
@@ -664,7 +853,7 @@ impl Pipeline {
                 entities.dedup();
                 for (i, &x) in entities.iter().enumerate() {
                     for &y in &entities[i + 1..] {
-                        graph.add_edge(
+                        let e = graph.add_edge(
                             g.entity(x),
                             CO_OCCURS_WITH,
                             g.entity(y),
@@ -673,6 +862,7 @@ impl Pipeline {
                             evidence(),
                             EdgeFacts::default(),
                         );
+                        support(graph, e);
                     }
                 }
             }
@@ -686,7 +876,7 @@ impl Pipeline {
                         Some(r.rule.clone()),
                         r.resolved.clone(),
                     );
-                    graph.add_edge(
+                    let e = graph.add_edge(
                         g.entity(r.source),
                         &rule.name,
                         g.entity(r.target),
@@ -704,9 +894,90 @@ impl Pipeline {
                             inferred: r.inferred,
                         },
                     );
+                    support(graph, e);
                 }
             }
         }
+    }
+}
+
+/// The fingerprint's start: the program version and the embedded rules it always loads.
+fn base_fingerprint() -> rustc_hash::FxHasher {
+    let mut h = rustc_hash::FxHasher::default();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    include_str!("../gazetteer/relations.toml").hash(&mut h);
+    crate::embedded::BOILERPLATE.hash(&mut h);
+    crate::embedded::CAPITAL_CUES.hash(&mut h);
+    crate::embedded::COMMON_WORDS.hash(&mut h);
+    h
+}
+
+/// The key of a sentence on a date (dates count the first copy on each date).
+fn dated_key(key: u64, date: Date) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    (key, date, "dated").hash(&mut h);
+    h.finish()
+}
+
+/// A sentence's dedup key: its folded text with the entities found in it (and how each is
+/// written) and its typed relations. Two copies of a key add the same things to the graph.
+/// Entities enter by id: the index of an entity the pattern recogniser found depends on
+/// when it was first found, which differs between the runs over parts of a corpus.
+fn analysis_key(g: &Gazetteer, s: &SentenceRecord, text: &str) -> u64 {
+    if s.mentions.is_empty() && s.relations.is_empty() {
+        return s.key;
+    }
+    let mut h = rustc_hash::FxHasher::default();
+    s.key.hash(&mut h);
+    for m in &s.mentions {
+        g.entity(m.entity).id.hash(&mut h);
+        text[m.start..m.end].hash(&mut h);
+    }
+    for r in &s.relations {
+        r.relation.hash(&mut h);
+        g.entity(r.source).id.hash(&mut h);
+        g.entity(r.target).id.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Count the document just merged (all its parts) for the nodes it names, unless it is a
+/// copy of an earlier one (same sentence keys: the same nodes).
+fn close_doc(state: &mut MergeState) {
+    let doc = std::mem::take(&mut state.doc);
+    if !doc.open || !state.seen_docs.insert(doc.key.finish()) {
+        return;
+    }
+    let key = doc.key.finish();
+    let mut nodes = doc.nodes;
+    nodes.sort_unstable();
+    nodes.dedup();
+    for n in nodes {
+        state.graph.graph[n].documents += 1;
+        if let Some(k) = state.graph.merge_keys.as_deref_mut() {
+            k.document(n, key);
+        }
+    }
+}
+
+/// The date `--date-from-filename` gives the documents of `src`, if any.
+fn file_date(src: &Source, options: &ExtractOptions) -> Option<Date> {
+    match src {
+        Source::Text { path, .. } | Source::Jsonl { path, .. } if options.date_from_filename => {
+            dates::date_from_file_name(&path.file_name()?.to_string_lossy())
+        }
+        _ => None,
+    }
+}
+
+/// `item` with `file_date` when it has no date of its own.
+fn dated(item: Item, file_date: Option<Date>) -> Item {
+    match item {
+        Item::Doc(mut d) if d.date.is_none() && file_date.is_some() => {
+            d.date = file_date;
+            Item::Doc(d)
+        }
+        other => other,
     }
 }
 

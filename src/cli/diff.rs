@@ -47,6 +47,13 @@ pub struct DiffArgs {
     typed_only: bool,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Compare only what the old graph dates in this window (YYYY, YYYY-MM, YYYY-Qn, a
+    /// date, or A..B of those): with --new-window, two windows of one dated graph
+    #[arg(long, value_name = "WINDOW", value_parser = window_parser)]
+    old_window: Option<silkgraph::dates::Window>,
+    /// Compare only what the new graph dates in this window
+    #[arg(long, value_name = "WINDOW", value_parser = window_parser)]
+    new_window: Option<silkgraph::dates::Window>,
     #[command(flatten)]
     gazetteer: GazetteerArgs,
 }
@@ -57,16 +64,33 @@ pub fn run(a: DiffArgs) -> Result<ExitCode> {
     let p = load_pipeline(&a.gazetteer)?;
     let mut old = open_graph(&p, &a.old)?;
     let mut new = open_graph(&p, &a.new)?;
+    for (g, w, path) in [
+        (&mut old, a.old_window, &a.old),
+        (&mut new, a.new_window, &a.new),
+    ] {
+        if let Some(w) = w {
+            anyhow::ensure!(
+                silkgraph::dates::graph_is_dated(g),
+                "{} has no dates: a window needs a graph extracted from a dated corpus",
+                path.display()
+            );
+            *g = silkgraph::timeline::restrict(g, w);
+        }
+    }
     if a.typed_only {
         for g in [&mut old, &mut new] {
             g.retain_edges(|e| e.relation != silkgraph::graph::CO_OCCURS_WITH);
         }
     }
+    let name = |p: &Path, w: Option<silkgraph::dates::Window>| match w {
+        Some(w) => format!("{} [{w}]", p.display()),
+        None => p.display().to_string(),
+    };
     let d = diff::diff(
         &old,
         &new,
-        &a.old.display().to_string(),
-        &a.new.display().to_string(),
+        &name(&a.old, a.old_window),
+        &name(&a.new, a.new_window),
     );
     let code = if d.is_equal() {
         ExitCode::SUCCESS
@@ -307,4 +331,11 @@ fn diff_text(
         }
     }
     o
+}
+
+/// `--old-window`/`--new-window`/`--window`: see [`silkgraph::dates::parse_window`].
+pub fn window_parser(s: &str) -> Result<silkgraph::dates::Window, String> {
+    silkgraph::dates::parse_window(s).ok_or_else(|| {
+        format!("not a window: {s:?} (give 2024, 2024-02, 2024-Q1, 2024-02-23, or A..B of those, e.g. 2023..2024-Q2)")
+    })
 }

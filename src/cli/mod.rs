@@ -7,9 +7,11 @@ pub mod extract;
 pub mod gazetteer;
 pub mod input;
 pub mod io;
+pub mod merge;
 pub mod neighbors;
 pub mod stats;
 pub mod tag;
+pub mod timeline;
 pub mod unmatched;
 
 use std::path::PathBuf;

@@ -20,6 +20,13 @@ const NODE_ATTRS: &[(&str, &str)] = &[
     ("source", "string"),
     ("aliases", "string"),
 ];
+/// Node and edge attributes of a dated graph (not declared otherwise, so an undated graph
+/// keeps its bytes).
+const TIME_ATTRS: &[(&str, &str)] = &[
+    ("first_seen", "string"),
+    ("last_seen", "string"),
+    ("dates", "string"),
+];
 const EDGE_ATTRS: &[(&str, &str)] = &[
     ("relation", "string"),
     ("symmetric", "boolean"),
@@ -66,8 +73,14 @@ pub(crate) fn render_into(
         "directed"
     };
     let dynamic = decor.is_some_and(|d| d.dynamic);
+    // A dated graph plays in Gephi's timeline: spells of document dates (unless a diff's
+    // decoration already makes the graph dynamic with its own integer intervals).
+    let dated = crate::dates::graph_is_dated(g);
+    let timed = dated && !dynamic;
     let mode = if dynamic {
         "mode=\"dynamic\" timeformat=\"integer\""
+    } else if timed {
+        "mode=\"dynamic\" timeformat=\"date\""
     } else {
         "mode=\"static\""
     };
@@ -80,6 +93,15 @@ pub(crate) fn render_into(
         .iter()
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
+    if dated {
+        for attrs in [&mut node_attrs, &mut edge_attrs] {
+            attrs.extend(
+                TIME_ATTRS
+                    .iter()
+                    .map(|(a, b)| (a.to_string(), b.to_string())),
+            );
+        }
+    }
     if let Some(d) = decor {
         node_attrs.extend(
             d.node_keys
@@ -112,6 +134,7 @@ pub(crate) fn render_into(
         if !n.aliases.is_empty() {
             attvalue(&mut out, "aliases", &n.aliases.join("; "));
         }
+        time_values(&mut out, n.first_seen, n.last_seen, &n.dates);
         if let (Some(d), Some(nd)) = (decor, nd) {
             for ((name, _), v) in d.node_keys.iter().zip(&nd.values) {
                 if !v.is_empty() {
@@ -120,6 +143,9 @@ pub(crate) fn render_into(
             }
         }
         out.push_str("        </attvalues>\n");
+        if timed {
+            write_spells(&mut out, &n.dates);
+        }
         let (r, gg, b) = nd.and_then(|x| x.rgb).unwrap_or(type_rgb(n.etype));
         let _ = writeln!(
             out,
@@ -176,6 +202,7 @@ pub(crate) fn render_into(
         out.push_str("          <attvalue for=\"evidence\" value=\"");
         write_evidence(&mut out, e, xml_escape_into);
         out.push_str("\"/>\n");
+        time_values(&mut out, e.first_seen, e.last_seen, &e.dates);
         if let (Some(d), Some(ed)) = (decor, ed) {
             for ((name, _), v) in d.edge_keys.iter().zip(&ed.values) {
                 if !v.is_empty() {
@@ -184,6 +211,9 @@ pub(crate) fn render_into(
             }
         }
         out.push_str("        </attvalues>\n");
+        if timed {
+            write_spells(&mut out, &e.dates);
+        }
         if let Some((r, gg, b)) = ed.and_then(|x| x.rgb) {
             let _ = writeln!(
                 out,
@@ -236,6 +266,36 @@ fn attributes(out: &mut String, class: &str, attrs: &[(String, String)]) {
         );
     }
     out.push_str("    </attributes>\n");
+}
+
+/// `first_seen`, `last_seen` and `dates` attvalues of a node or edge, when it has them.
+fn time_values(
+    out: &mut String,
+    first: Option<crate::dates::Date>,
+    last: Option<crate::dates::Date>,
+    dates: &crate::dates::DateCounts,
+) {
+    if let (Some(f), Some(l)) = (first, last) {
+        attvalue(out, "first_seen", &f.to_string());
+        attvalue(out, "last_seen", &l.to_string());
+    }
+    if !dates.is_empty() {
+        attvalue(out, "dates", &crate::dates::format_counts(dates));
+    }
+}
+
+/// One spell per run of consecutive document dates (closed intervals, as GEXF's default).
+/// A node or edge without dates gets none: Gephi shows it at every time.
+fn write_spells(out: &mut String, dates: &crate::dates::DateCounts) {
+    let spells = crate::dates::spells(dates);
+    if spells.is_empty() {
+        return;
+    }
+    out.push_str("        <spells>\n");
+    for (a, b) in spells {
+        let _ = writeln!(out, "          <spell start=\"{a}\" end=\"{b}\"/>");
+    }
+    out.push_str("        </spells>\n");
 }
 
 fn attvalue(out: &mut String, key: &str, value: &str) {

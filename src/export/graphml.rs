@@ -40,6 +40,19 @@ pub(crate) const GRAPH_KEYS: &[(&str, &str, &str)] = &[
     ("g_relations", "relations", "string"),
 ];
 
+/// Written only for a dated graph, so an undated one keeps its bytes. Edge key ids are
+/// prefixed (key ids are unique across the document).
+const NODE_TIME_KEYS: &[(&str, &str, &str)] = &[
+    ("first_seen", "first_seen", "string"),
+    ("last_seen", "last_seen", "string"),
+    ("dates", "dates", "string"),
+];
+const EDGE_TIME_KEYS: &[(&str, &str, &str)] = &[
+    ("edge_first_seen", "first_seen", "string"),
+    ("edge_last_seen", "last_seen", "string"),
+    ("edge_dates", "dates", "string"),
+];
+
 const EDGE_KEYS: &[(&str, &str, &str)] = &[
     ("edgelabel", "label", "string"),
     ("relation", "relation", "string"),
@@ -75,13 +88,15 @@ pub(crate) fn render_into(
             "  <key id=\"{id}\" for=\"graph\" attr.name=\"{name}\" attr.type=\"{ty}\"/>"
         );
     }
-    for (id, name, ty) in NODE_KEYS {
+    let dated = crate::dates::graph_is_dated(g);
+    let time_keys = |keys| if dated { keys } else { &[][..] };
+    for (id, name, ty) in NODE_KEYS.iter().chain(time_keys(NODE_TIME_KEYS)) {
         let _ = writeln!(
             out,
             "  <key id=\"{id}\" for=\"node\" attr.name=\"{name}\" attr.type=\"{ty}\"/>"
         );
     }
-    for (id, name, ty) in EDGE_KEYS {
+    for (id, name, ty) in EDGE_KEYS.iter().chain(time_keys(EDGE_TIME_KEYS)) {
         let _ = writeln!(
             out,
             "  <key id=\"{id}\" for=\"edge\" attr.name=\"{name}\" attr.type=\"{ty}\"/>"
@@ -143,6 +158,7 @@ pub(crate) fn render_into(
             &hex(nd.and_then(|x| x.rgb).unwrap_or(type_rgb(n.etype))),
         );
         data(&mut out, "size", &node_size(n.mentions).to_string());
+        time_data(&mut out, "", n.first_seen, n.last_seen, &n.dates);
         if let (Some(d), Some(nd)) = (decor, nd) {
             for ((name, _), v) in d.node_keys.iter().zip(&nd.values) {
                 if !v.is_empty() {
@@ -192,6 +208,7 @@ pub(crate) fn render_into(
         out.push_str("      <data key=\"evidence\">");
         write_evidence(&mut out, e, xml_escape_into);
         out.push_str("</data>\n");
+        time_data(&mut out, "edge_", e.first_seen, e.last_seen, &e.dates);
         if let (Some(d), Some(ed)) = (decor, edge_decor(decor, e)) {
             for ((name, _), v) in d.edge_keys.iter().zip(&ed.values) {
                 if !v.is_empty() {
@@ -204,6 +221,27 @@ pub(crate) fn render_into(
     }
     out.push_str("  </graph>\n</graphml>\n");
     Ok(out)
+}
+
+/// `first_seen`, `last_seen` and `dates` of a node or edge, when it has them.
+fn time_data(
+    out: &mut String,
+    prefix: &str,
+    first: Option<crate::dates::Date>,
+    last: Option<crate::dates::Date>,
+    dates: &crate::dates::DateCounts,
+) {
+    if let (Some(f), Some(l)) = (first, last) {
+        data(out, &format!("{prefix}first_seen"), &f.to_string());
+        data(out, &format!("{prefix}last_seen"), &l.to_string());
+    }
+    if !dates.is_empty() {
+        data(
+            out,
+            &format!("{prefix}dates"),
+            &crate::dates::format_counts(dates),
+        );
+    }
 }
 
 fn data(out: &mut String, key: &str, value: &str) {

@@ -16,6 +16,9 @@ struct NodeLink {
     graph: GraphMeta,
     nodes: Vec<Node>,
     edges: Vec<LinkEdge>,
+    /// What an exact merge needs (`extract --mergeable`); absent in a plain snapshot.
+    #[serde(default)]
+    merge: Option<crate::merge::MergeSection>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -35,6 +38,8 @@ struct NodeLinkRef<'a> {
     graph: &'a GraphMeta,
     nodes: Vec<&'a Node>,
     edges: Vec<LinkEdgeRef<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    merge: Option<crate::merge::MergeSection>,
 }
 
 #[derive(Serialize)]
@@ -45,19 +50,25 @@ struct LinkEdgeRef<'a> {
 }
 
 fn node_link(g: &KnowledgeGraph) -> NodeLinkRef<'_> {
+    let nodes = g.sorted_nodes();
+    let edges = g.sorted_edges();
+    let merge = g.merge_keys.as_ref().and_then(|_| {
+        let ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
+        crate::merge::MergeSection::of(g, &ids, &edges)
+    });
     NodeLinkRef {
         directed: true,
         multigraph: true,
         graph: &g.meta,
-        nodes: g.sorted_nodes(),
-        edges: g
-            .sorted_edges()
+        nodes,
+        edges: edges
             .into_iter()
             .map(|e| LinkEdgeRef {
                 key: &e.relation,
                 edge: e,
             })
             .collect(),
+        merge,
     }
 }
 
@@ -120,6 +131,18 @@ pub fn from_json(name: &Path, text: &str) -> Result<KnowledgeGraph> {
         ],
     )?;
     g.meta = nl.graph;
+    let (mut node_ids, mut edge_ids) = (Vec::new(), Vec::new());
+    if nl.merge.is_some() {
+        node_ids = nl.nodes.iter().map(|n| n.id.clone()).collect();
+        edge_ids = nl
+            .edges
+            .iter()
+            .map(|e| {
+                let e = &e.edge;
+                (e.source.clone(), e.relation.clone(), e.target.clone())
+            })
+            .collect();
+    }
     for n in nl.nodes {
         counts(
             &format!("node {}", n.id),
@@ -148,6 +171,10 @@ pub fn from_json(name: &Path, text: &str) -> Result<KnowledgeGraph> {
             return Err(bad(format!("duplicate edge: {what}")));
         }
         g.insert_edge(le.edge);
+    }
+    if let Some(m) = nl.merge {
+        m.attach(&mut g, &node_ids, &edge_ids)
+            .map_err(|e| bad(format!("merge section: {e}")))?;
     }
     Ok(g)
 }

@@ -337,6 +337,9 @@ pub(crate) fn write_evidence(out: &mut String, e: &Edge, mut doc: impl FnMut(&mu
         }
         doc(out, &percent_encode_id(&v.doc));
         let _ = write!(out, "#{}@{}-{}", v.sentence, v.start, v.end);
+        if let Some(d) = v.date {
+            let _ = write!(out, "@{d}");
+        }
     }
 }
 

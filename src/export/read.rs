@@ -17,6 +17,7 @@ use std::sync::Arc;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+use crate::dates::{Date, DateCounts};
 use crate::error::{Error, Result};
 use crate::gazetteer::EntityType;
 use crate::graph::{Edge, Evidence, KnowledgeGraph, Node, Status};
@@ -274,7 +275,7 @@ impl Builder {
             .map(String::as_str)
             .or(xml_label)
             .unwrap_or(id);
-        let node = Node::new(
+        let mut node = Node::new(
             id.to_string(),
             label.to_string(),
             etype,
@@ -287,6 +288,8 @@ impl Builder {
             },
             list(v.get("aliases")).map(str::to_string).collect(),
         );
+        (node.first_seen, node.last_seen, node.dates) =
+            time_values(v).map_err(|m| format!("node {id:?}: {m}"))?;
         let g = self.graph();
         if g.node_index(id).is_some() {
             return Err(format!("node {id:?} appears twice"));
@@ -353,7 +356,7 @@ impl Builder {
                 .saturating_sub(evidence.len() as u64),
             None => 0,
         };
-        let edge = Edge::from_parts(
+        let mut edge = Edge::from_parts(
             source.to_string(),
             target.to_string(),
             relation,
@@ -368,6 +371,8 @@ impl Builder {
                 inferred,
             },
         );
+        (edge.first_seen, edge.last_seen, edge.dates) =
+            time_values(v).map_err(|m| format!("edge {source} -> {target}: {m}"))?;
         let g = self.graph();
         if g.edge(source, &edge.relation, target).is_some() {
             return Err(format!(
@@ -392,7 +397,7 @@ impl Builder {
                 entry.push_str("; ");
             }
             entry.push_str(piece);
-            if let Some((doc, sentence, start, end)) = evidence_entry(&entry) {
+            if let Some((doc, sentence, start, end, date)) = evidence_entry(&entry) {
                 let doc = match self.docs.get(doc) {
                     Some(d) => d.clone(),
                     None => {
@@ -401,7 +406,7 @@ impl Builder {
                         d
                     }
                 };
-                out.push(Evidence::new(doc, sentence, start, end));
+                out.push(Evidence::new(doc, sentence, start, end).with_date(date));
                 entry.clear();
             }
         }
@@ -423,16 +428,44 @@ impl Builder {
     }
 }
 
-fn evidence_entry(s: &str) -> Option<(&str, usize, usize, usize)> {
+/// `doc#sentence@start-end`, with `@DATE` after it in a dated graph.
+#[allow(clippy::type_complexity)]
+fn evidence_entry(s: &str) -> Option<(&str, usize, usize, usize, Option<Date>)> {
     let (doc, rest) = s.rsplit_once('#')?;
     let (sentence, span) = rest.split_once('@')?;
+    let (span, date) = match span.split_once('@') {
+        Some((span, d)) => (
+            span,
+            Some(crate::dates::parse_date(d).filter(|_| d.len() == 10)?),
+        ),
+        None => (span, None),
+    };
     let (start, end) = span.split_once('-')?;
     let num = |x: &str| {
         (!x.is_empty() && x.bytes().all(|b| b.is_ascii_digit()))
             .then(|| x.parse().ok())
             .flatten()
     };
-    Some((doc, num(sentence)?, num(start)?, num(end)?))
+    Some((doc, num(sentence)?, num(start)?, num(end)?, date))
+}
+
+/// `first_seen`, `last_seen` and `dates` of a node or edge (all absent in an undated graph).
+fn time_values(v: &Values) -> Result<(Option<Date>, Option<Date>, DateCounts), String> {
+    let date = |key: &str| -> Result<Option<Date>, String> {
+        match v.get(key) {
+            None => Ok(None),
+            Some(s) => crate::dates::parse_date(s)
+                .filter(|_| s.len() == 10)
+                .map(Some)
+                .ok_or_else(|| format!("{key} {s:?} is not a YYYY-MM-DD date")),
+        }
+    };
+    let dates = match v.get("dates") {
+        None => DateCounts::new(),
+        Some(s) => crate::dates::parse_counts(s)
+            .ok_or_else(|| format!("dates {s:?} is not `YYYY-MM-DD:N; ...`"))?,
+    };
+    Ok((date("first_seen")?, date("last_seen")?, dates))
 }
 
 fn list(v: Option<&String>) -> impl Iterator<Item = &str> {
