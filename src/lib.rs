@@ -31,5 +31,6 @@ pub mod query;
 pub mod relations;
 pub mod text;
 pub mod unmatched;
+pub mod web;
 
 pub use error::{Error, Result};
