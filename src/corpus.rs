@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::dates::{parse_date, Date};
 use crate::error::{Error, Result};
 
 /// One document of the corpus, or one part of a very large one (see [`PART_BYTES`]).
@@ -22,6 +23,8 @@ pub struct Document {
     pub offset: usize,
     /// This part continues the previous item's document.
     pub continues: bool,
+    /// The document's date (JSONL `date`, a dateline, the file name): `None` is undated.
+    pub date: Option<Date>,
 }
 
 impl Document {
@@ -348,6 +351,7 @@ fn read_text(
             text,
             offset,
             continues: offset > 0,
+            date: None,
         }))?;
         offset += len;
     }
@@ -428,6 +432,8 @@ fn part_cut(buf: &[u8], part_bytes: usize) -> usize {
 struct JsonlDoc {
     text: String,
     id: Option<serde_json::Value>,
+    /// Read with [`parse_date`]; anything else leaves the document undated, with a warning.
+    date: Option<serde_json::Value>,
 }
 
 /// Stream the documents and warnings of one source to `each`, in order. A JSONL file is
@@ -520,7 +526,28 @@ pub fn for_each_item_in_parts(
                                 d.text.len()
                             )))?;
                         }
-                        each(Item::Doc(Document::new(doc_id, d.text)))?;
+                        let date = match &d.date {
+                            None | Some(serde_json::Value::Null) => None,
+                            Some(serde_json::Value::String(s)) if s.trim().is_empty() => None,
+                            Some(serde_json::Value::String(s)) => {
+                                let date = parse_date(s);
+                                if date.is_none() {
+                                    each(Item::Warning(format!(
+                                        "{name}:{line_no}: date {s:?} not read (ambiguous or unknown form), document undated"
+                                    )))?;
+                                }
+                                date
+                            }
+                            Some(v) => {
+                                each(Item::Warning(format!(
+                                    "{name}:{line_no}: date {v} is not a string, document undated"
+                                )))?;
+                                None
+                            }
+                        };
+                        let mut doc = Document::new(doc_id, d.text);
+                        doc.date = date;
+                        each(Item::Doc(doc))?;
                     }
                     Err(e) => each(Item::Warning(format!(
                         "{name}:{line_no}: not a JSON object with a \"text\" string ({e}), skipped"
@@ -760,5 +787,67 @@ mod tests {
             .collect();
         assert_eq!(warnings.len(), 1);
         assert!(warnings[0].contains("byte 3001"), "{}", warnings[0]);
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+
+    #[test]
+    fn jsonl_date_field_is_read_or_left_undated_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("d.jsonl");
+        std::fs::write(
+            &p,
+            concat!(
+                r#"{"id":"a","text":"Iran.","date":"2024-02-23T10:00:00Z"}"#,
+                "\n",
+                r#"{"id":"b","text":"Iran.","date":"Feb 23, 2024"}"#,
+                "\n",
+                r#"{"id":"c","text":"Iran.","date":"03/04/2024"}"#,
+                "\n",
+                r#"{"id":"d","text":"Iran.","date":20240223}"#,
+                "\n",
+                r#"{"id":"e","text":"Iran.","date":null}"#,
+                "\n",
+                r#"{"id":"f","text":"Iran."}"#,
+                "\n",
+            ),
+        )
+        .unwrap();
+        let src = Source::Jsonl {
+            path: p,
+            id: "d.jsonl".into(),
+        };
+        let mut items = Vec::new();
+        for_each_item(&src, &mut |i| {
+            items.push(i);
+            Ok(())
+        })
+        .unwrap();
+        let mut dates = Vec::new();
+        let mut warnings = Vec::new();
+        for i in items {
+            match i {
+                Item::Doc(d) => dates.push((d.id, d.date.map(|d| d.to_string()))),
+                Item::Warning(w) => warnings.push(w),
+            }
+        }
+        let day = Some("2024-02-23".to_string());
+        assert_eq!(
+            dates,
+            vec![
+                ("a".into(), day.clone()),
+                ("b".into(), day),
+                ("c".into(), None),
+                ("d".into(), None),
+                ("e".into(), None),
+                ("f".into(), None),
+            ]
+        );
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].contains(":3: date \"03/04/2024\" not read"));
+        assert!(warnings[1].contains(":4: date 20240223 is not a string"));
     }
 }

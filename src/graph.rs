@@ -13,6 +13,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+use crate::dates::{Date, DateCounts};
 use crate::gazetteer::{Entity, EntityType};
 use crate::text::normalise_keep_case;
 
@@ -37,6 +38,15 @@ pub struct Node {
     /// order of their characters).
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Earliest and latest dates of the documents that mention the entity; absent (not
+    /// written) when none of them is dated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<Date>,
+    /// Mentions by document date, counted as `mentions` is (see [`DateCounts`]).
+    #[serde(default, skip_serializing_if = "DateCounts::is_empty")]
+    pub dates: DateCounts,
     #[serde(skip)]
     last_doc: Option<u32>,
     /// Surface form -> mentions, while extracting; [`KnowledgeGraph::normalise`] turns it
@@ -84,6 +94,9 @@ impl Node {
             documents,
             source,
             aliases,
+            first_seen: None,
+            last_seen: None,
+            dates: DateCounts::new(),
             last_doc: None,
             surfaces: FxHashMap::default(),
         }
@@ -105,6 +118,8 @@ pub struct Evidence {
     /// Byte span of the sentence in the document text.
     pub start: usize,
     pub end: usize,
+    /// The document's date, when it has one.
+    pub date: Option<Date>,
     /// What a typed relation adds; `None` exactly when it adds nothing (co-occurrence).
     /// Boxed: most evidence is co-occurrence and the graph is mostly evidence, so an entry
     /// takes 48 bytes instead of 112 (1 GB of distinct text: 1.1 M entries).
@@ -129,8 +144,15 @@ impl Evidence {
             sentence,
             start,
             end,
+            date: None,
             detail: None,
         }
+    }
+
+    /// The same entry, dated.
+    pub fn with_date(mut self, date: Option<Date>) -> Self {
+        self.date = date;
+        self
     }
 
     /// Add the sentence text, the rule and how a reference was resolved (each optional).
@@ -174,6 +196,8 @@ struct EvidenceFields {
     start: usize,
     end: usize,
     #[serde(default)]
+    date: Option<Date>,
+    #[serde(default)]
     text: Option<Arc<str>>,
     #[serde(default)]
     rule: Option<String>,
@@ -183,7 +207,9 @@ struct EvidenceFields {
 
 impl From<EvidenceFields> for Evidence {
     fn from(f: EvidenceFields) -> Self {
-        Evidence::new(f.doc, f.sentence, f.start, f.end).with_detail(f.text, f.rule, f.resolved)
+        Evidence::new(f.doc, f.sentence, f.start, f.end)
+            .with_date(f.date)
+            .with_detail(f.text, f.rule, f.resolved)
     }
 }
 
@@ -191,15 +217,21 @@ impl Serialize for Evidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let (text, rule, resolved) = (self.text(), self.rule(), self.resolved());
-        let len = 4 + [text, rule, resolved]
-            .iter()
-            .filter(|x| x.is_some())
-            .count();
+        let len = 4
+            + usize::from(self.date.is_some())
+            + [text, rule, resolved]
+                .iter()
+                .filter(|x| x.is_some())
+                .count();
         let mut st = serializer.serialize_struct("Evidence", len)?;
         st.serialize_field("doc", &*self.doc)?;
         st.serialize_field("sentence", &self.sentence)?;
         st.serialize_field("start", &self.start)?;
         st.serialize_field("end", &self.end)?;
+        match &self.date {
+            Some(d) => st.serialize_field("date", d)?,
+            None => st.skip_field("date")?,
+        }
         for (name, value) in [("text", text), ("rule", rule), ("resolved", resolved)] {
             match value {
                 Some(v) => st.serialize_field(name, v)?,
@@ -271,6 +303,16 @@ pub struct Edge {
     /// resolved reference was needed for every one of them).
     #[serde(default)]
     pub inferred: bool,
+    /// Earliest and latest dates of the supporting documents (every entry, kept or
+    /// omitted); absent when none is dated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<Date>,
+    /// Supporting sentences by document date, counted as `weight` is (see [`DateCounts`]):
+    /// uncapped by `--max-evidence`, so counts per period stay exact.
+    #[serde(default, skip_serializing_if = "DateCounts::is_empty")]
+    pub dates: DateCounts,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -304,6 +346,9 @@ impl Edge {
             status: facts.status,
             years: facts.years,
             inferred: facts.inferred,
+            first_seen: None,
+            last_seen: None,
+            dates: DateCounts::new(),
         }
     }
 
@@ -395,6 +440,9 @@ impl KnowledgeGraph {
                 NodeSource::Gazetteer
             },
             aliases: Vec::new(),
+            first_seen: None,
+            last_seen: None,
+            dates: DateCounts::new(),
             last_doc: None,
             surfaces: FxHashMap::default(),
         })
@@ -438,6 +486,20 @@ impl KnowledgeGraph {
             node.last_doc = Some(doc);
             node.documents += 1;
         }
+    }
+
+    /// Date the mentions of `entity` just counted with [`Self::count_mention`]: `counted`
+    /// as given there.
+    pub fn date_mention(&mut self, entity: &Entity, date: Date, counted: bool) {
+        let n = self.node_for(entity);
+        let node = &mut self.graph[n];
+        crate::dates::note_date(
+            &mut node.dates,
+            &mut node.first_seen,
+            &mut node.last_seen,
+            date,
+            u64::from(counted),
+        );
     }
 
     pub fn node_index(&self, id: &str) -> Option<NodeIndex> {
@@ -491,6 +553,9 @@ impl KnowledgeGraph {
                         status: None,
                         years: Vec::new(),
                         inferred: true,
+                        first_seen: None,
+                        last_seen: None,
+                        dates: DateCounts::new(),
                     },
                 );
                 self.edges.insert(key, e);
@@ -502,8 +567,18 @@ impl KnowledgeGraph {
         // Weight counts distinct sentences: a verbatim copy of a sentence seen before adds
         // its location to the evidence but not to the weight (unless the copy is the only
         // support, as when context made it state something its first copy did not).
-        if first_copy || edge.weight == 0 {
+        let counted = first_copy || edge.weight == 0;
+        if counted {
             edge.weight += 1;
+        }
+        if let Some(d) = evidence.date {
+            crate::dates::note_date(
+                &mut edge.dates,
+                &mut edge.first_seen,
+                &mut edge.last_seen,
+                d,
+                u64::from(counted),
+            );
         }
         // One sentence adds an edge once, so a repeat can only be the entry just added.
         // Entries come in corpus order, so keeping the first ones is deterministic; memory

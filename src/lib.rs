@@ -18,6 +18,7 @@
 
 pub mod boilerplate;
 pub mod corpus;
+pub mod dates;
 pub mod diff;
 mod embedded;
 pub mod error;

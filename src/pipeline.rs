@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::boilerplate::Boilerplate;
 use crate::corpus::{self, Document, Item, Source};
+use crate::dates::{self, Date};
 use crate::error::{Error, Result};
 use crate::gazetteer::{Gazetteer, SourceFile};
 use crate::graph::{EdgeFacts, Evidence, KnowledgeGraph, CO_OCCURS_WITH};
@@ -89,6 +90,9 @@ pub struct DocAnalysis {
     /// the previous item's document. Spans below are relative to `text`.
     pub offset: usize,
     pub continues: bool,
+    /// The document's date (metadata, else a dated dateline); for a later part, as read
+    /// (the merge gives it the date of its first part).
+    pub date: Option<Date>,
     pub sentences: Vec<SentenceRecord>,
     /// Lines skipped as boilerplate, by rule index.
     pub skipped: Vec<usize>,
@@ -133,6 +137,18 @@ pub struct ExtractReport {
     pub skipped_lines: u64,
     pub skipped_by_rule: Vec<(String, u64)>,
     pub warnings: Vec<String>,
+    /// Documents (of those counted in `documents`) with a date.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub dated: u64,
+    /// With a window (`since`/`until`): documents left out as undated, and as dated outside.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub undated_excluded: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub outside_window: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Options of one extraction.
@@ -148,6 +164,23 @@ pub struct ExtractOptions {
     /// `Typed` mode: keep the entities no typed relation names (by default they are
     /// dropped; otherwise more than half of a typed graph is edgeless nodes).
     pub keep_isolated: bool,
+    /// Keep only documents dated within `since..=until` (either end open). With either set,
+    /// undated documents are left out too (counted in the report).
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+    /// Date documents that have no date of their own by their file name
+    /// ([`dates::date_from_file_name`]).
+    pub date_from_filename: bool,
+}
+
+impl ExtractOptions {
+    fn has_window(&self) -> bool {
+        self.since.is_some() || self.until.is_some()
+    }
+
+    fn in_window(&self, d: Date) -> bool {
+        self.since.is_none_or(|s| s <= d) && self.until.is_none_or(|u| d <= u)
+    }
 }
 
 /// Everything needed to analyse text: gazetteer, matcher, boilerplate and relation rules.
@@ -175,6 +208,7 @@ struct DocPlace {
     distinct: bool,
     /// Sentences of the document's earlier parts.
     sentence_base: usize,
+    date: Option<Date>,
 }
 
 /// What the serial merge accumulates.
@@ -192,6 +226,10 @@ struct MergeState {
     /// For a document read in parts: sentences in its earlier parts, and in the last one.
     sentence_base: usize,
     part_sentences: usize,
+    /// The date of the document being merged (its later parts take it), and whether it is
+    /// left out by the window.
+    doc_date: Option<Date>,
+    doc_excluded: bool,
 }
 
 impl MergeState {
@@ -206,6 +244,8 @@ impl MergeState {
             docs_started: 0,
             sentence_base: 0,
             part_sentences: 0,
+            doc_date: None,
+            doc_excluded: false,
         }
     }
 }
@@ -289,6 +329,11 @@ impl Pipeline {
     /// Split, tag and relate one document.
     pub fn analyse(&self, doc: Document, with_relations: bool) -> DocAnalysis {
         let text = doc.text;
+        let date = if doc.continues || doc.date.is_some() {
+            doc.date
+        } else {
+            dates::document_date(None, dates::find_dateline(&text).and_then(|d| d.date))
+        };
         let mut spans = Vec::new();
         let mut skipped = Vec::new();
         let mut long_lines = 0;
@@ -374,6 +419,7 @@ impl Pipeline {
             text,
             offset: doc.offset,
             continues: doc.continues,
+            date,
             sentences,
             skipped,
             long_lines,
@@ -416,13 +462,15 @@ impl Pipeline {
         };
         if rayon::current_num_threads() <= 1 {
             for src in sources {
+                let file_date = file_date(src, options);
                 corpus::for_each_item_in_parts(src, part_bytes, &mut |item| {
+                    let item = dated(item, file_date);
                     handle(&mut state, self.analyse_item(item, with_relations));
                     Ok(())
                 })?;
             }
         } else {
-            self.extract_parallel(sources, part_bytes, with_relations, |item| {
+            self.extract_parallel(sources, options, part_bytes, with_relations, |item| {
                 handle(&mut state, item)
             })?;
         }
@@ -485,6 +533,7 @@ impl Pipeline {
     fn extract_parallel(
         &self,
         sources: &[Source],
+        options: &ExtractOptions,
         part_bytes: usize,
         with_relations: bool,
         mut each: impl FnMut(Analysed),
@@ -507,7 +556,9 @@ impl Pipeline {
                         .map_err(|_| Error::Invalid("extraction stopped".into()))
                 };
                 for src in sources {
+                    let file_date = file_date(src, options);
                     let read = corpus::for_each_item_in_parts(src, part_bytes, &mut |item| {
+                        let item = dated(item, file_date);
                         bytes += match &item {
                             Item::Doc(d) => d.text.len(),
                             Item::Warning(_) => 0,
@@ -560,6 +611,27 @@ impl Pipeline {
 
     /// Fold one analysed document into the graph state, in corpus order.
     fn merge_doc(&self, state: &mut MergeState, a: &DocAnalysis, options: &ExtractOptions) {
+        if !a.continues {
+            state.doc_date = a.date;
+            state.doc_excluded = options.has_window()
+                && match a.date {
+                    None => {
+                        state.report.undated_excluded += 1;
+                        true
+                    }
+                    Some(d) if !options.in_window(d) => {
+                        state.report.outside_window += 1;
+                        true
+                    }
+                    Some(_) => false,
+                };
+            if !state.doc_excluded && a.date.is_some() {
+                state.report.dated += 1;
+            }
+        }
+        if state.doc_excluded {
+            return;
+        }
         if a.continues {
             state.sentence_base += state.part_sentences;
         } else {
@@ -592,6 +664,7 @@ impl Pipeline {
                 doc_no: state.doc_no,
                 distinct,
                 sentence_base: state.sentence_base,
+                date: state.doc_date,
             },
             options.relations,
         );
@@ -627,6 +700,7 @@ impl Pipeline {
             doc_no,
             distinct: distinct_doc,
             sentence_base,
+            date,
         } = place;
         let g = &self.gazetteer;
         let doc_id: std::sync::Arc<str> = a.id.as_str().into();
@@ -648,6 +722,9 @@ impl Pipeline {
                     first,
                     distinct_doc,
                 );
+                if let Some(d) = date {
+                    graph.date_mention(g.entity(m.entity), d, first);
+                }
             }
             let evidence = || {
                 Evidence::new(
@@ -656,6 +733,7 @@ impl Pipeline {
                     a.offset + s.span.start,
                     a.offset + s.span.end,
                 )
+                .with_date(date)
             };
             if mode != RelationMode::Typed {
                 entities.clear();
@@ -707,6 +785,27 @@ impl Pipeline {
                 }
             }
         }
+    }
+}
+
+/// The date `--date-from-filename` gives the documents of `src`, if any.
+fn file_date(src: &Source, options: &ExtractOptions) -> Option<Date> {
+    match src {
+        Source::Text { path, .. } | Source::Jsonl { path, .. } if options.date_from_filename => {
+            dates::date_from_file_name(&path.file_name()?.to_string_lossy())
+        }
+        _ => None,
+    }
+}
+
+/// `item` with `file_date` when it has no date of its own.
+fn dated(item: Item, file_date: Option<Date>) -> Item {
+    match item {
+        Item::Doc(mut d) if d.date.is_none() && file_date.is_some() => {
+            d.date = file_date;
+            Item::Doc(d)
+        }
+        other => other,
     }
 }
 

@@ -53,6 +53,17 @@ pub struct ExtractArgs {
     /// The default since every edge is directed unless --mixed-directions; kept for scripts
     #[arg(long, hide = true, conflicts_with = "mixed_directions")]
     graphml_directed_only: bool,
+    /// Keep only documents dated on or after this day (DATE, or YYYY, YYYY-MM, YYYY-Qn for
+    /// the period's first day); undated documents are left out (and counted) with a window
+    #[arg(long, value_name = "DATE", value_parser = window_start)]
+    since: Option<silkgraph::dates::Date>,
+    /// Keep only documents dated on or before this day (DATE, or a period's last day)
+    #[arg(long, value_name = "DATE", value_parser = window_end)]
+    until: Option<silkgraph::dates::Date>,
+    /// Date a document without a date of its own by its file name (2024-02-23-x.txt,
+    /// 20240223_x.txt)
+    #[arg(long)]
+    date_from_filename: bool,
     /// With --relations typed: keep the entities no typed relation names (dropped by default)
     #[arg(long)]
     keep_isolated: bool,
@@ -121,7 +132,16 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
         part_bytes: Some(a.part_bytes as usize),
         max_evidence: Some(a.max_evidence),
         keep_isolated: a.keep_isolated,
+        since: a.since,
+        until: a.until,
+        date_from_filename: a.date_from_filename,
     };
+    if let (Some(s), Some(u)) = (a.since, a.until) {
+        anyhow::ensure!(
+            s <= u,
+            "--since {s} is after --until {u}: the window is empty"
+        );
+    }
     let (graph, report) = pipeline
         .extract(
             &sources,
@@ -144,6 +164,13 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
         b.finish_and_clear();
     }
     // Replacing the previous output with an empty graph would lose it for nothing.
+    if report.documents == 0 && report.undated_excluded + report.outside_window > 0 {
+        anyhow::bail!(
+            "no document in the window: {} dated outside it, {} undated (a window leaves undated documents out)",
+            report.outside_window,
+            report.undated_excluded
+        );
+    }
     if report.documents == 0 {
         return Err(no_document(&skipped, true));
     }
@@ -179,8 +206,26 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
                     .join(", ")
             )
         };
+        let window = if a.since.is_some() || a.until.is_some() {
+            format!(
+                "; window {}: left out {} dated outside and {} undated",
+                silkgraph::dates::Window {
+                    from: a.since,
+                    to: a.until
+                },
+                report.outside_window,
+                report.undated_excluded
+            )
+        } else {
+            String::new()
+        };
+        let dated = if report.dated > 0 {
+            format!(" ({} dated)", report.dated)
+        } else {
+            String::new()
+        };
         warn_line!(
-            "silkgraph: {} documents, {} sentences ({} duplicates counted once), {} mentions; skipped {} boilerplate lines{}; graph {} nodes, {} edges{}; {:.2} s",
+            "silkgraph: {} documents{dated}, {} sentences ({} duplicates counted once), {} mentions; skipped {} boilerplate lines{}; graph {} nodes, {} edges{}{window}; {:.2} s",
             report.documents,
             report.sentences,
             report.duplicate_sentences,
@@ -216,6 +261,22 @@ fn unknown_format(path: &Path) -> anyhow::Error {
         names.join(", ."),
         names.join("|")
     )
+}
+
+fn window_start(s: &str) -> Result<silkgraph::dates::Date, String> {
+    silkgraph::dates::parse_period(s)
+        .map(|p| p.0)
+        .ok_or_else(|| period_error(s))
+}
+
+fn window_end(s: &str) -> Result<silkgraph::dates::Date, String> {
+    silkgraph::dates::parse_period(s)
+        .map(|p| p.1)
+        .ok_or_else(|| period_error(s))
+}
+
+fn period_error(s: &str) -> String {
+    format!("not a date or period: {s:?} (give 2024-02-23, Feb 23, 2024, 2024, 2024-02 or 2024-Q1)")
 }
 
 fn progress_bar(quiet: bool, total: u64) -> Option<indicatif::ProgressBar> {
