@@ -10,6 +10,7 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::corpus::{Document, Item};
+use crate::dates::{parse_date, Date};
 use crate::error::{Error, Result};
 
 pub use html::{Page, PageError, MAX_PAGE_BYTES};
@@ -77,15 +78,21 @@ pub fn is_warc_name(p: &Path) -> bool {
     name.ends_with(".warc") || name.ends_with(".warc.gz")
 }
 
-/// The date a page's document carries: the page's own, else the archive's fallback.
-fn page_date(page: &Page, fallback: Option<&str>) -> Option<String> {
+/// The date a page's document carries: the page's own publication date, else the archive
+/// record's `WARC-Date` (the crawl time: a page is at least as old as its capture), read by
+/// [`crate::dates::parse_date`]; a date it cannot read is no date (never guessed).
+fn page_date(page: &Page, fallback: Option<&str>) -> Option<Date> {
     page.published
-        .clone()
-        .or_else(|| fallback.map(str::to_string))
+        .as_deref()
+        .and_then(parse_date)
+        .or_else(|| fallback.and_then(parse_date))
 }
 
-fn page_document(id: String, page: &Page, _date: Option<String>) -> Document {
-    Document::new(id, page.analysed_text())
+fn page_document(id: String, page: &Page, date: Option<Date>) -> Document {
+    Document {
+        date,
+        ..Document::new(id, page.analysed_text())
+    }
 }
 
 /// Read one HTML file: one document (id: its canonical URL, else `id`), or a warning.
@@ -270,4 +277,47 @@ fn extract_all(pages: Vec<&str>, threads: usize) -> Vec<Result<Page, PageError>>
             .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_date_wins_then_the_crawl_date_and_nothing_is_guessed() {
+        let mut page = Page {
+            published: Some("2024-03-05T23:30:00-05:00".into()),
+            ..Page::default()
+        };
+        let day = |s: &str| parse_date(s);
+        assert_eq!(
+            page_date(&page, Some("2024-06-01T12:00:00Z")),
+            day("2024-03-05")
+        );
+        page.published = Some("yesterday".into());
+        assert_eq!(
+            page_date(&page, Some("2024-06-01T12:00:00Z")),
+            day("2024-06-01")
+        );
+        page.published = None;
+        assert_eq!(page_date(&page, None), None);
+        // An ambiguous day/month form is not read.
+        page.published = Some("03/04/2024".into());
+        assert_eq!(page_date(&page, None), None);
+    }
+
+    #[test]
+    fn file_kinds_by_name_in_any_case() {
+        for (name, html, warc) in [
+            ("a.html", true, false),
+            ("a.HTM", true, false),
+            ("a.warc", false, true),
+            ("a.WARC.GZ", false, true),
+            ("a.gz", false, false),
+            ("a.warc.txt", false, false),
+        ] {
+            assert_eq!(is_html_name(Path::new(name)), html, "{name}");
+            assert_eq!(is_warc_name(Path::new(name)), warc, "{name}");
+        }
+    }
 }
