@@ -349,7 +349,10 @@ mod tests {
         e.finish().unwrap()
     }
 
-    fn read_all(bytes: Vec<u8>) -> (Vec<(Header, Option<Vec<u8>>)>, Option<WarcError>) {
+    /// Each record's header and kept body.
+    type Records = Vec<(Header, Option<Vec<u8>>)>;
+
+    fn read_all(bytes: Vec<u8>) -> (Records, Option<WarcError>) {
         let mut r = open(io::Cursor::new(bytes)).unwrap();
         let mut out = Vec::new();
         loop {
