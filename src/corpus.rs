@@ -65,14 +65,51 @@ pub enum Source {
         path: PathBuf,
         id: String,
     },
+    /// A web page (`.html`, `.htm`); `id` is used when the page names no canonical URL.
+    Html {
+        path: PathBuf,
+        id: String,
+    },
+    /// A web archive (`.warc`, `.warc.gz`): one document per HTML response record.
+    Warc {
+        path: PathBuf,
+        id: String,
+    },
     Stdin,
 }
 
 impl Source {
     pub fn display(&self) -> String {
         match self {
-            Source::Text { path, .. } | Source::Jsonl { path, .. } => path.display().to_string(),
+            Source::Text { path, .. }
+            | Source::Jsonl { path, .. }
+            | Source::Html { path, .. }
+            | Source::Warc { path, .. } => path.display().to_string(),
             Source::Stdin => "<stdin>".into(),
+        }
+    }
+
+    /// The file read, if any.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Source::Text { path, .. }
+            | Source::Jsonl { path, .. }
+            | Source::Html { path, .. }
+            | Source::Warc { path, .. } => Some(path),
+            Source::Stdin => None,
+        }
+    }
+
+    /// The source for a file, by its name: JSONL, web page, web archive, else text.
+    fn of_file(path: PathBuf, id: String) -> Source {
+        if is_jsonl(&path) {
+            Source::Jsonl { path, id }
+        } else if crate::web::is_warc_name(&path) {
+            Source::Warc { path, id }
+        } else if crate::web::is_html_name(&path) {
+            Source::Html { path, id }
+        } else {
+            Source::Text { path, id }
         }
     }
 }
@@ -82,13 +119,16 @@ fn is_jsonl(p: &Path) -> bool {
         .is_some_and(|x| x.eq_ignore_ascii_case("jsonl"))
 }
 
-/// Whether a directory walk reads a file of this name: `.jsonl` or one of
-/// [`TEXT_EXTENSIONS`], in any case (`.TXT`, `.Md`). Also used to refuse an output that
-/// the next run over the same directory would read back as corpus.
+/// Whether a directory walk reads a file of this name: `.jsonl`, one of
+/// [`TEXT_EXTENSIONS`], a web page (`.html`, `.htm`) or a web archive (`.warc`,
+/// `.warc.gz`), in any case (`.TXT`, `.Md`). Also used to refuse an output that the next
+/// run over the same directory would read back as corpus.
 pub fn is_corpus_file_name(p: &Path) -> bool {
-    p.extension()
-        .and_then(|x| x.to_str())
-        .is_some_and(|x| is_jsonl(p) || TEXT_EXTENSIONS.iter().any(|t| x.eq_ignore_ascii_case(t)))
+    crate::web::is_html_name(p)
+        || crate::web::is_warc_name(p)
+        || p.extension().and_then(|x| x.to_str()).is_some_and(|x| {
+            is_jsonl(p) || TEXT_EXTENSIONS.iter().any(|t| x.eq_ignore_ascii_case(t))
+        })
 }
 
 /// A file a directory walk passed over, and why (for the message when nothing is left).
@@ -158,7 +198,7 @@ pub fn collect_sources_reporting(inputs: &[PathBuf]) -> Result<(Vec<Source>, Vec
                 }
                 if !is_corpus_file_name(p) {
                     skipped.push(skip(
-                        "extension not read (directories give .txt, .md, .text, .jsonl)",
+                        "extension not read (directories give .txt, .md, .text, .jsonl, .html, .htm, .warc, .warc.gz)",
                     ));
                     continue;
                 }
@@ -167,17 +207,7 @@ pub fn collect_sources_reporting(inputs: &[PathBuf]) -> Result<(Vec<Source>, Vec
                     .unwrap_or(p)
                     .to_string_lossy()
                     .replace('\\', "/");
-                if is_jsonl(p) {
-                    found.push(Source::Jsonl {
-                        path: p.to_path_buf(),
-                        id,
-                    });
-                } else {
-                    found.push(Source::Text {
-                        path: p.to_path_buf(),
-                        id,
-                    });
-                }
+                found.push(Source::of_file(p.to_path_buf(), id));
             }
             out.extend(found);
         } else {
@@ -185,17 +215,7 @@ pub fn collect_sources_reporting(inputs: &[PathBuf]) -> Result<(Vec<Source>, Vec
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| input.display().to_string());
-            if is_jsonl(input) {
-                out.push(Source::Jsonl {
-                    path: input.clone(),
-                    id,
-                });
-            } else {
-                out.push(Source::Text {
-                    path: input.clone(),
-                    id,
-                });
-            }
+            out.push(Source::of_file(input.clone(), id));
         }
     }
     Ok((out, skipped))
@@ -435,6 +455,8 @@ pub fn for_each_item_in_parts(
             let size = f.metadata().ok().map(|m| m.len());
             read_text_any(f, size, &path.display().to_string(), id, part_bytes, each)?;
         }
+        Source::Html { path, id } => crate::web::read_html_file(path, id, each)?,
+        Source::Warc { path, .. } => crate::web::read_warc_file(path, each)?,
         Source::Stdin => {
             read_text_any(
                 std::io::stdin().lock(),

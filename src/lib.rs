@@ -34,6 +34,7 @@ pub mod relations;
 pub mod text;
 pub mod timeline;
 pub mod unmatched;
+pub mod web;
 
 pub use error::{Error, Result};
 pub use merge::merge;

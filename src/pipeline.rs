@@ -963,7 +963,9 @@ fn close_doc(state: &mut MergeState) {
 /// The date `--date-from-filename` gives the documents of `src`, if any.
 fn file_date(src: &Source, options: &ExtractOptions) -> Option<Date> {
     match src {
-        Source::Text { path, .. } | Source::Jsonl { path, .. } if options.date_from_filename => {
+        Source::Text { path, .. } | Source::Jsonl { path, .. } | Source::Html { path, .. }
+            if options.date_from_filename =>
+        {
             dates::date_from_file_name(&path.file_name()?.to_string_lossy())
         }
         _ => None,

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use silkgraph::corpus;
 use silkgraph::export::{self, ExportOptions, Format};
 
 use super::input::{corpus_sources, no_document};
@@ -17,7 +16,8 @@ use super::{load_pipeline, set_threads, GazetteerArgs};
 
 #[derive(Args)]
 pub struct ExtractArgs {
-    /// Files, directories (recursive: .txt .md .text .jsonl, any case) or - for stdin
+    /// Files, directories (recursive: .txt .md .text .jsonl, web pages .html .htm, web
+    /// archives .warc .warc.gz; any case) or - for stdin
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Output file (format from its extension unless --format), a device, or - for stdout
@@ -129,11 +129,10 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
     let (sources, skipped) = corpus_sources(&a.paths)?;
     let total: u64 = sources
         .iter()
-        .filter_map(|s| match s {
-            corpus::Source::Text { path, .. } | corpus::Source::Jsonl { path, .. } => {
-                std::fs::metadata(path).ok().map(|m| m.len())
-            }
-            corpus::Source::Stdin => None,
+        .filter_map(|s| {
+            s.path()
+                .and_then(|p| std::fs::metadata(p).ok())
+                .map(|m| m.len())
         })
         .sum();
     let bar = progress_bar(a.quiet, total);
