@@ -133,6 +133,16 @@ impl Evidence {
         }
     }
 
+    /// `self == other`, the cheap fields first: entries of one edge mostly differ in
+    /// their span, and comparing documents compares their names.
+    #[inline]
+    fn same_as(&self, other: &Evidence) -> bool {
+        self.start == other.start
+            && self.end == other.end
+            && self.sentence == other.sentence
+            && self == other
+    }
+
     /// Add the sentence text, the rule and how a reference was resolved (each optional).
     pub fn with_detail(
         mut self,
@@ -509,7 +519,7 @@ impl KnowledgeGraph {
         // Entries come in corpus order, so keeping the first ones is deterministic; memory
         // per edge is bounded whatever the corpus size.
         if edge.evidence_omitted == 0 {
-            if edge.evidence.last() != Some(&evidence) {
+            if !edge.evidence.last().is_some_and(|l| l.same_as(&evidence)) {
                 if edge.evidence.len() < cap {
                     edge.evidence.push(evidence);
                 } else {
@@ -517,9 +527,19 @@ impl KnowledgeGraph {
                     edge.last_omitted = Some(Box::new(evidence));
                 }
             }
-        } else if edge.last_omitted.as_deref() != Some(&evidence) {
-            edge.evidence_omitted += 1;
-            edge.last_omitted = Some(Box::new(evidence));
+        } else {
+            match &mut edge.last_omitted {
+                Some(last) if last.same_as(&evidence) => {}
+                // At news density most evidence lands here: reuse the box.
+                Some(last) => {
+                    edge.evidence_omitted += 1;
+                    **last = evidence;
+                }
+                None => {
+                    edge.evidence_omitted += 1;
+                    edge.last_omitted = Some(Box::new(evidence));
+                }
+            }
         }
         for w in facts.weapons {
             if !edge.weapons.contains(&w) {
