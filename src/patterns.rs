@@ -392,15 +392,7 @@ impl Patterns {
                 if cache != Some(si) {
                     let sfx = &self.split_suffixes;
                     tokenize_into(text, *s, mentions, sfx, true, &mut chars, &mut toks);
-                    long_before.clear();
-                    let mut acc = (0, 0);
-                    for k in &toks {
-                        long_before.push(acc);
-                        if is_long_word(k) {
-                            acc = (acc.0 + 1, acc.1 + u32::from(!k.cap));
-                        }
-                    }
-                    long_before.push(acc);
+                    count_long_words(&toks, &mut long_before);
                     cache = Some(si);
                 }
                 let lo = toks.partition_point(|k| k.start < w.start);
@@ -412,18 +404,7 @@ impl Patterns {
                 {
                     continue;
                 }
-                // The flags tokenize_into sets on a window's first token describe the window;
-                // set them for the call and put the sentence's back.
-                let saved = window_flags(&toks[lo]);
-                let (n0, l0) = long_before[lo];
-                let (n1, l1) = long_before[hi];
-                let (n, lower) = (n1 - n0, l1 - l0);
-                let first = &mut toks[lo];
-                first.title_case = n >= TITLE_CASE_WORDS && lower == 0;
-                first.opens_sentence = w.start == s.start;
-                if w.start > s.start {
-                    first.newline_before = text[w.start..first.start].contains('\n');
-                }
+                let saved = enter_window(&mut toks, &long_before, text, *s, w, lo, hi);
                 let hit = self.match_rule(g, text, &toks[lo..hi], ti, r, rule);
                 set_window_flags(&mut toks[lo], saved);
                 if let Some(m) = hit {
@@ -1104,9 +1085,47 @@ fn is_long_word(k: &Token) -> bool {
     k.word && k.mention.is_none() && k.text.len() >= 4
 }
 
+/// `out[i]`: the long words before token `i` and how many of them are not capitalised
+/// (`out` has one entry more than `toks`).
+fn count_long_words(toks: &[Token], out: &mut Vec<(u32, u32)>) {
+    out.clear();
+    let mut acc = (0, 0);
+    for k in toks {
+        out.push(acc);
+        if is_long_word(k) {
+            acc = (acc.0 + 1, acc.1 + u32::from(!k.cap));
+        }
+    }
+    out.push(acc);
+}
+
 /// The flags of a token that depend on where the tokenised span starts.
 fn window_flags(k: &Token) -> (bool, bool, bool) {
     (k.title_case, k.opens_sentence, k.newline_before)
+}
+
+/// Make `toks[lo..hi]` (sentence `s`'s tokens inside window `w`) what tokenising the window
+/// alone gives: the flags tokenize_into sets on a first token describe the span tokenised.
+/// Returns the sentence's flags of `toks[lo]`, to put back with [`set_window_flags`].
+fn enter_window(
+    toks: &mut [Token],
+    long_before: &[(u32, u32)],
+    text: &str,
+    s: SentenceSpan,
+    w: SentenceSpan,
+    lo: usize,
+    hi: usize,
+) -> (bool, bool, bool) {
+    let saved = window_flags(&toks[lo]);
+    let (n0, l0) = long_before[lo];
+    let (n1, l1) = long_before[hi];
+    let first = &mut toks[lo];
+    first.title_case = n1 - n0 >= TITLE_CASE_WORDS && l1 - l0 == 0;
+    first.opens_sentence = w.start == s.start;
+    if w.start > s.start {
+        first.newline_before = text[w.start..first.start].contains('\n');
+    }
+    saved
 }
 
 fn set_window_flags(k: &mut Token, (title_case, opens, newline): (bool, bool, bool)) {
@@ -1389,6 +1408,51 @@ mod tests {
     use super::*;
     use crate::matcher::{CapitalCues, Matcher};
     use crate::pipeline::{GazetteerConfig, Pipeline};
+
+    /// A rule window seen as a slice of its sentence's tokens (with `enter_window`) is
+    /// exactly what tokenising the window alone gives, wherever the window falls: across
+    /// a title-case run, a line break inside a run of spaces, a split suffix, a possessive.
+    #[test]
+    fn window_slice_equals_window_tokens() {
+        let text = "Officials said the Ada-class corvette's crew trained in Türkiye \
+            for weeks, and Navy Chiefs Review The Biggest Defence Purchase Since Independence \
+            while  \n  the ministry (which had denied it) confirmed U.S.-made parts \
+            were shipped through Karachi, according to people familiar with the deal who \
+            spoke on condition of anonymity because the talks were private and continuing \
+            into next year with Further Orders Expected From Several Gulf Governments Soon.";
+        let s = SentenceSpan {
+            start: 0,
+            end: text.len(),
+        };
+        let sfx: FxHashSet<String> = ["class".to_string()].into_iter().collect();
+        let mut toks = tokenize(text, s, &[], &sfx, true);
+        let mut long = Vec::new();
+        count_long_words(&toks, &mut long);
+        let mut windows = 0;
+        for (start, _) in text.char_indices().filter(|&(i, c)| {
+            is_word_char(c) && text[..i].chars().next_back().is_none_or(|p| p == ' ')
+        }) {
+            let end = start + text[start..].find([' ', ',']).unwrap_or(text.len() - start);
+            let w = window(text, s, start, end);
+            let alone = tokenize(text, w, &[], &sfx, w.start == s.start);
+            let lo = toks.partition_point(|k| k.start < w.start);
+            let hi = toks.partition_point(|k| k.end <= w.end);
+            let saved = enter_window(&mut toks, &long, text, s, w, lo, hi);
+            assert_eq!(
+                format!("{:?}", &toks[lo..hi]),
+                format!("{alone:?}"),
+                "window {w:?}"
+            );
+            set_window_flags(&mut toks[lo], saved);
+            windows += usize::from(w != s);
+        }
+        // The sentence is long enough for windows smaller than it.
+        assert!(windows > 10);
+        assert_eq!(
+            format!("{toks:?}"),
+            format!("{:?}", tokenize(text, s, &[], &sfx, true))
+        );
+    }
 
     const GAZ: &str = r#"
 [[entity]]
