@@ -410,7 +410,7 @@ impl Matcher {
                 let a = &g.aliases[only as usize];
                 (!a.is_conditional()
                     || self.holds(g, only, text, sentences, c.start, &certain, &mut memo))
-                    .then_some(only)
+                .then_some(only)
             } else {
                 c.claims
                     .iter()
