@@ -2,11 +2,13 @@
 # Whole-process performance comparison: silkgraph vs the pipelines a user would write
 # instead (spaCy, flashtext, pyahocorasick) and a raw aho-corasick scan (the ceiling).
 #
-#   bench/compare.sh [SIZE_MB]     peers table at SIZE_MB (default 20)
+#   bench/compare.sh [SIZE_MB]     peers table at SIZE_MB (default 20): first on the news-density
+#                                  corpus (make_news_corpus.py, "SIZEn"), then on the speeches (sparse)
+#   bench/compare.sh 100n          one corpus only ("n" = news density, "d" = distinct speeches)
 #   bench/compare.sh scaling       silkgraph (1/2 threads, all/cooccurrence) + acscan at
 #                                  SCALING_SIZES (default "10 100 1000 1000d"; 1000 only if /tmp has room;
-#                                  a trailing "d" = --distinct corpus, no repeated sentences)
-#   bench/compare.sh ratio [SIZE]  only silkgraph 1 thread vs acscan (quick re-check; default 20)
+#                                  a trailing "d" = --distinct corpus, no repeated sentences; "n" = news)
+#   bench/compare.sh ratio [SIZE]  only silkgraph 1 thread vs acscan (quick re-check; default 20n)
 #
 # Environment (defaults):
 #   RUNS=3            runs per tool, interleaved (run 1 of every tool, then run 2, ...)
@@ -63,14 +65,20 @@ ALIASES=$BENCH_DIR/aliases.jsonl
 "$SILKGRAPH" gazetteer list --format jsonl > "$ALIASES"
 log "aliases: $(wc -l < "$ALIASES") from $SILKGRAPH"
 
-# corpus SIZE -> ensures $CORPUS_ROOT/SIZEmb/ and $CORPUS_ROOT/SIZEmb.txt ("1000d": distinct variant)
+# corpus SIZE -> ensures $CORPUS_ROOT/SIZEmb/ and $CORPUS_ROOT/SIZEmb.txt ("1000d": distinct
+# variant of the speeches corpus; "100n": news density, make_news_corpus.py)
 corpus() {
-  local s=$1 mb=${1%d} extra=()
-  [ "$s" != "$mb" ] && extra=(--distinct)
+  local s=$1 mb=${1%[dn]} extra=()
+  [ "$s" = "${mb}d" ] && extra=(--distinct)
   if [ ! -s "$CORPUS_ROOT/${s}mb.txt" ] || [ ! -d "$CORPUS_ROOT/${s}mb" ]; then
     log "building corpus ${s} MB under $CORPUS_ROOT"
-    "$PY" "$HERE/make_corpus.py" "$mb" "$CORPUS_ROOT/${s}mb" --file "$CORPUS_ROOT/${s}mb.txt" \
-      --seeds "$REPO/seeds" "${extra[@]}" >&2
+    if [ "$s" = "${mb}n" ]; then
+      "$PYTHON" "$HERE/make_news_corpus.py" "$mb" "$CORPUS_ROOT/${s}mb" --file "$CORPUS_ROOT/${s}mb.txt" \
+        --seeds "$REPO/seeds" --silkgraph "$SILKGRAPH" >&2
+    else
+      "$PY" "$HERE/make_corpus.py" "$mb" "$CORPUS_ROOT/${s}mb" --file "$CORPUS_ROOT/${s}mb.txt" \
+        --seeds "$REPO/seeds" "${extra[@]}" >&2
+    fi
   fi
 }
 prefix_file() { # prefix_file SIZE MB -> path of the first MB*1e6 bytes of SIZE's corpus, cut at a newline
@@ -150,7 +158,7 @@ case $MODE in
     avail=$(df -Pk "$CORPUS_ROOT" | awk 'NR==2 {print $4}')
     header
     for s in $SIZES; do
-      mb=${s%d}
+      mb=${s%[dn]}
       if [ "$mb" -ge 1000 ] && [ ! -s "$CORPUS_ROOT/${s}mb.txt" ] && [ "$avail" -lt $((mb * 1000 * 3 + 2000000)) ]; then
         log "skipping $s MB: only $((avail / 1024)) MB free under $CORPUS_ROOT"; continue
       fi
@@ -163,16 +171,23 @@ case $MODE in
     echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
     ;;
   ratio)
-    S=${2:-20}; corpus "$S"; header
+    S=${2:-20n}; corpus "$S"; header
     interleaved "$S" "$RUNS" silkgraph-t1 acscan
     echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
     ;;
   *)
-    [[ $MODE =~ ^[0-9]+d?$ ]] || { log "usage: compare.sh [SIZE_MB|scaling|ratio [SIZE_MB]]"; exit 2; }
-    corpus "$MODE"; header
+    [[ $MODE =~ ^[0-9]+[dn]?$ ]] || { log "usage: compare.sh [SIZE_MB|scaling|ratio [SIZE_MB]]"; exit 2; }
+    # A plain size runs the news-density corpus first (the headline: what silkgraph is for),
+    # then the speeches as the sparse case; "100n" or "100d" runs that corpus alone.
+    SETS=$MODE; [[ $MODE =~ ^[0-9]+$ ]] && SETS="${MODE}n $MODE"
+    for s in $SETS; do corpus "$s"; done
+    header
     echo "- spaCy peers read only the first $SPACY_MB MB of the corpus (SPACY_MB); their MB/s is on that prefix"
-    # shellcheck disable=SC2086
-    interleaved "$MODE" "$RUNS" silkgraph-t1 silkgraph-t2 silkgraph-t1-cooc silkgraph-t2-cooc acscan $PEERS
+    echo "- ${MODE%[dn]}n = news density (make_news_corpus.py), ${MODE%[dn]} = speeches (make_corpus.py, sparse)"
+    for s in $SETS; do
+      # shellcheck disable=SC2086
+      interleaved "$s" "$RUNS" silkgraph-t1 silkgraph-t2 silkgraph-t1-cooc silkgraph-t2-cooc acscan $PEERS
+    done
     echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
     ;;
 esac

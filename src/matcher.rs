@@ -404,18 +404,20 @@ impl Matcher {
         }
         let spans: Vec<(usize, usize)> = candidates.iter().map(|c| (c.start, c.end)).collect();
         let mut out = Vec::with_capacity(candidates.len());
+        let mut memo = HoldsMemo::default();
         for c in candidates {
             let chosen = if let [only] = c.claims[..] {
                 let a = &g.aliases[only as usize];
-                (!a.is_conditional() || self.holds(g, only, text, sentences, c.start, &certain))
-                    .then_some(only)
+                (!a.is_conditional()
+                    || self.holds(g, only, text, sentences, c.start, &certain, &mut memo))
+                .then_some(only)
             } else {
                 c.claims
                     .iter()
                     .copied()
                     .filter(|&al| {
                         !g.aliases[al as usize].is_conditional()
-                            || self.holds(g, al, text, sentences, c.start, &certain)
+                            || self.holds(g, al, text, sentences, c.start, &certain, &mut memo)
                     })
                     // Highest priority, then conditional (more specific) claims, then file order.
                     .max_by_key(|&al| {
@@ -454,6 +456,7 @@ impl Matcher {
         out
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn holds(
         &self,
         g: &Gazetteer,
@@ -462,6 +465,7 @@ impl Matcher {
         sentences: &[SentenceSpan],
         at: usize,
         certain: &FxHashSet<EntityIdx>,
+        memo: &mut HoldsMemo,
     ) -> bool {
         let a = &g.aliases[alias as usize];
         if !a.requires_any.is_empty() && a.requires_any.iter().any(|e| certain.contains(e)) {
@@ -470,18 +474,27 @@ impl Matcher {
         if !a.context.is_empty() {
             // Sentences are sorted: find the one holding `at` by binary search.
             let i = sentences.partition_point(|s| s.end <= at);
-            let s = match sentences.get(i).filter(|s| s.start <= at) {
-                Some(s) => &text[s.start..s.end],
+            let (key, s) = match sentences.get(i).filter(|s| s.start <= at) {
+                Some(s) => (i, &text[s.start..s.end]),
                 // Without sentences the whole text is the context.
-                None if sentences.is_empty() => text,
+                None if sentences.is_empty() => (usize::MAX, text),
                 // Outside every sentence (a skipped boilerplate line): the mention is dropped
                 // anyway, so do not fold the whole document to decide it.
                 None => return false,
             };
-            let fs = fold(s);
-            if a.context.iter().any(|w| contains_word(&fs, w)) {
-                return true;
+            // The answer depends only on the alias and the sentence: a long sentence naming
+            // the same alias many times is folded and scanned once, not once per mention
+            // (which made a 1 MB line quadratic).
+            if let Some(&found) = memo.answers.get(&(key, alias)) {
+                return found;
             }
+            if memo.folded.as_ref().is_none_or(|f| f.0 != key) {
+                memo.folded = Some((key, fold(s)));
+            }
+            let fs = &memo.folded.as_ref().expect("set above").1;
+            let found = a.context.iter().any(|w| contains_word(fs, w));
+            memo.answers.insert((key, alias), found);
+            return found;
         }
         false
     }
@@ -948,6 +961,14 @@ fn next_to_name(text: &str, start: usize, end: usize, spans: &[(usize, usize)]) 
         }
     }
     false
+}
+
+/// What [`Matcher::resolve`] learnt about context rules in one document: the folded
+/// sentence last looked at, and each (sentence, alias) context answer.
+#[derive(Default)]
+struct HoldsMemo {
+    folded: Option<(usize, String)>,
+    answers: FxHashMap<(usize, u32), bool>,
 }
 
 /// Does `hay` contain `word` as a whole word (or phrase)? Both are folded.

@@ -335,11 +335,14 @@ impl Patterns {
         let starts: Vec<usize> = triggers.iter().map(|t| folded.orig(t.start)).collect();
         let mut found: Vec<Found> = Vec::new();
         let mut tried: FxHashSet<(usize, u32)> = FxHashSet::default();
-        // The sentence last tokenised, and the context words in it.
-        // Buffers reused across windows (no allocation per window).
-        let mut cache: Option<SentenceSpan> = None;
+        // The sentence last tokenised (once per sentence, however many triggers it holds),
+        // and the context words in it. Buffers reused across sentences.
+        let mut cache: Option<usize> = None;
         let mut toks: Vec<Token> = Vec::new();
         let mut chars: Vec<(usize, char)> = Vec::new();
+        // Over the sentence's tokens: how many words of 4+ bytes outside mentions precede
+        // token i, and how many of them are not capitalised (a window's title case).
+        let mut long_before: Vec<(u32, u32)> = Vec::new();
         let mut present: Option<(usize, FxHashSet<&str>)> = None;
         for (k, t) in triggers.iter().enumerate() {
             let word = &folded.text[t.start..t.end];
@@ -381,23 +384,30 @@ impl Patterns {
                 {
                     continue;
                 }
-                // Rules span a few words: the words around the trigger are tokenised, not
-                // the whole sentence (sentences of speeches run to hundreds of words).
+                // Rules see a few words: the words around the trigger (sentences of
+                // speeches run to hundreds of words). The window is cut at whitespace, so
+                // its tokens are the sentence's tokens inside it; the sentence is tokenised
+                // once and each window is a slice of it.
                 let w = window(text, *s, start, t_end);
-                if cache.is_none_or(|c| c != w) {
-                    let opens = w.start == s.start;
+                if cache != Some(si) {
                     let sfx = &self.split_suffixes;
-                    tokenize_into(text, w, mentions, sfx, opens, &mut chars, &mut toks);
-                    cache = Some(w);
+                    tokenize_into(text, *s, mentions, sfx, true, &mut chars, &mut toks);
+                    count_long_words(&toks, &mut long_before);
+                    cache = Some(si);
                 }
+                let lo = toks.partition_point(|k| k.start < w.start);
+                let hi = toks.partition_point(|k| k.end <= w.end);
                 // The token holding the trigger.
-                let ti = toks.partition_point(|k| k.end <= start);
-                if toks.get(ti).is_none_or(|k| k.start > start)
-                    || !tried.insert((toks[ti].start, r))
+                let ti = toks[lo..hi].partition_point(|k| k.end <= start);
+                if toks[lo..hi].get(ti).is_none_or(|k| k.start > start)
+                    || !tried.insert((toks[lo + ti].start, r))
                 {
                     continue;
                 }
-                if let Some(m) = self.match_rule(g, text, &toks, ti, r, rule) {
+                let saved = enter_window(&mut toks, &long_before, text, *s, w, lo, hi);
+                let hit = self.match_rule(g, text, &toks[lo..hi], ti, r, rule);
+                set_window_flags(&mut toks[lo], saved);
+                if let Some(m) = hit {
                     found.push(m);
                 }
             }
@@ -1055,11 +1065,9 @@ fn tokenize_into<'a>(
     // about names there. (A short sentence of names, "Quex Group met the Malian Air Force",
     // is prose.)
     // Mentions do not count: a sentence may list many countries.
-    let long = out
-        .iter()
-        .filter(|k| k.word && k.mention.is_none() && k.text.len() >= 4);
-    let (n, lower) = long.fold((0, 0), |(n, l), k| (n + 1, l + usize::from(!k.cap)));
-    if n >= 6 && lower == 0 {
+    let long = out.iter().filter(|k| is_long_word(k));
+    let (n, lower) = long.fold((0, 0), |(n, l), k| (n + 1, l + u32::from(!k.cap)));
+    if n >= TITLE_CASE_WORDS && lower == 0 {
         if let Some(k) = out.first_mut() {
             k.title_case = true;
         }
@@ -1069,7 +1077,64 @@ fn tokenize_into<'a>(
     }
 }
 
-/// The part of sentence `s` tokenised for a trigger at `start..end`: some 20 words either
+/// Title case takes at least this many capitalised long words (and no lower-case one).
+const TITLE_CASE_WORDS: u32 = 6;
+
+/// A word that counts for title case: four bytes or more, not part of a mention.
+fn is_long_word(k: &Token) -> bool {
+    k.word && k.mention.is_none() && k.text.len() >= 4
+}
+
+/// `out[i]`: the long words before token `i` and how many of them are not capitalised
+/// (`out` has one entry more than `toks`).
+fn count_long_words(toks: &[Token], out: &mut Vec<(u32, u32)>) {
+    out.clear();
+    let mut acc = (0, 0);
+    for k in toks {
+        out.push(acc);
+        if is_long_word(k) {
+            acc = (acc.0 + 1, acc.1 + u32::from(!k.cap));
+        }
+    }
+    out.push(acc);
+}
+
+/// The flags of a token that depend on where the tokenised span starts.
+fn window_flags(k: &Token) -> (bool, bool, bool) {
+    (k.title_case, k.opens_sentence, k.newline_before)
+}
+
+/// Make `toks[lo..hi]` (sentence `s`'s tokens inside window `w`) what tokenising the window
+/// alone gives: the flags tokenize_into sets on a first token describe the span tokenised.
+/// Returns the sentence's flags of `toks[lo]`, to put back with [`set_window_flags`].
+fn enter_window(
+    toks: &mut [Token],
+    long_before: &[(u32, u32)],
+    text: &str,
+    s: SentenceSpan,
+    w: SentenceSpan,
+    lo: usize,
+    hi: usize,
+) -> (bool, bool, bool) {
+    let saved = window_flags(&toks[lo]);
+    let (n0, l0) = long_before[lo];
+    let (n1, l1) = long_before[hi];
+    let first = &mut toks[lo];
+    first.title_case = n1 - n0 >= TITLE_CASE_WORDS && l1 - l0 == 0;
+    first.opens_sentence = w.start == s.start;
+    if w.start > s.start {
+        first.newline_before = text[w.start..first.start].contains('\n');
+    }
+    saved
+}
+
+fn set_window_flags(k: &mut Token, (title_case, opens, newline): (bool, bool, bool)) {
+    k.title_case = title_case;
+    k.opens_sentence = opens;
+    k.newline_before = newline;
+}
+
+/// The part of sentence `s` the rules see for a trigger at `start..end`: some 20 words either
 /// side, cut at whitespace.
 fn window(text: &str, s: SentenceSpan, start: usize, end: usize) -> SentenceSpan {
     const REACH: usize = 160;
@@ -1343,6 +1408,51 @@ mod tests {
     use super::*;
     use crate::matcher::{CapitalCues, Matcher};
     use crate::pipeline::{GazetteerConfig, Pipeline};
+
+    /// A rule window seen as a slice of its sentence's tokens (with `enter_window`) is
+    /// exactly what tokenising the window alone gives, wherever the window falls: across
+    /// a title-case run, a line break inside a run of spaces, a split suffix, a possessive.
+    #[test]
+    fn window_slice_equals_window_tokens() {
+        let text = "Officials said the Ada-class corvette's crew trained in Türkiye \
+            for weeks, and Navy Chiefs Review The Biggest Defence Purchase Since Independence \
+            while  \n  the ministry (which had denied it) confirmed U.S.-made parts \
+            were shipped through Karachi, according to people familiar with the deal who \
+            spoke on condition of anonymity because the talks were private and continuing \
+            into next year with Further Orders Expected From Several Gulf Governments Soon.";
+        let s = SentenceSpan {
+            start: 0,
+            end: text.len(),
+        };
+        let sfx: FxHashSet<String> = ["class".to_string()].into_iter().collect();
+        let mut toks = tokenize(text, s, &[], &sfx, true);
+        let mut long = Vec::new();
+        count_long_words(&toks, &mut long);
+        let mut windows = 0;
+        for (start, _) in text.char_indices().filter(|&(i, c)| {
+            is_word_char(c) && text[..i].chars().next_back().is_none_or(|p| p == ' ')
+        }) {
+            let end = start + text[start..].find([' ', ',']).unwrap_or(text.len() - start);
+            let w = window(text, s, start, end);
+            let alone = tokenize(text, w, &[], &sfx, w.start == s.start);
+            let lo = toks.partition_point(|k| k.start < w.start);
+            let hi = toks.partition_point(|k| k.end <= w.end);
+            let saved = enter_window(&mut toks, &long, text, s, w, lo, hi);
+            assert_eq!(
+                format!("{:?}", &toks[lo..hi]),
+                format!("{alone:?}"),
+                "window {w:?}"
+            );
+            set_window_flags(&mut toks[lo], saved);
+            windows += usize::from(w != s);
+        }
+        // The sentence is long enough for windows smaller than it.
+        assert!(windows > 10);
+        assert_eq!(
+            format!("{toks:?}"),
+            format!("{:?}", tokenize(text, s, &[], &sfx, true))
+        );
+    }
 
     const GAZ: &str = r#"
 [[entity]]
