@@ -33,7 +33,7 @@ class Extractor:
         mergeable: bool = False,
         threads: Union[int, None] = None,
     ) -> None: ...
-    def extract(self, texts: Iterable[_Item]) -> Graph:
+    def extract(self, texts: Union[Iterable[_Item], "os.PathLike[str]"]) -> Graph:
         """Extract the graph of strings (ids "0", "1", ... by position), (id, text) pairs,
         or paths (os.PathLike; a str is always text). Releases the GIL while it runs."""
         ...

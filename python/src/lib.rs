@@ -167,6 +167,20 @@ impl Extractor {
     /// pairs, or paths (`os.PathLike`: files and directories, read as the CLI reads them).
     fn extract(&self, py: Python<'_>, texts: &Bound<'_, PyAny>) -> PyResult<Graph> {
         let path_like = py.import("os")?.getattr("PathLike")?;
+        // A lone str would iterate as one-character texts, and bytes as numbers.
+        if texts.is_instance_of::<PyString>() || texts.is_instance_of::<pyo3::types::PyBytes>() {
+            return Err(PyTypeError::new_err(
+                "texts must be an iterable of texts, (id, text) pairs or paths, not a single str \
+                 or bytes: pass [text]",
+            ));
+        }
+        let one_path;
+        let texts = if texts.is_instance(&path_like)? {
+            one_path = PyTuple::new(py, [texts])?;
+            one_path.as_any()
+        } else {
+            texts
+        };
         let mut inputs: Vec<Input> = Vec::new();
         for (i, item) in texts.try_iter()?.enumerate() {
             let item = item?;

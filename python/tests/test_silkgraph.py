@@ -69,7 +69,8 @@ def seeds_graph(ex):
 def test_seeds_from_paths_equal_the_cli(tmp_path, seeds_graph):
     # Ids are paths relative to the argument, as `silkgraph extract seeds` gives them.
     assert seeds_graph.to_json() == cli_json(tmp_path, "seeds")
-    # Any spelling of the same directory gives the same ids.
+    # A single path need not be in a list; any spelling of the directory gives the same ids.
+    assert silkgraph.Extractor().extract(SEEDS).to_json() == seeds_graph.to_json()
     assert silkgraph.Extractor().extract([pathlib.Path(os.path.relpath(SEEDS))]).to_json() == (
         seeds_graph.to_json()
     )
@@ -205,6 +206,8 @@ def test_bad_input_raises_with_the_cli_messages(tmp_path, ex):
         ex.extract([("a", b"bytes")])
     with pytest.raises(TypeError):
         ex.extract(42)
+    with pytest.raises(TypeError, match="not a single str"):
+        ex.extract("Iran and Iraq.")
     missing = pathlib.Path("no-such-dir")
     with pytest.raises(silkgraph.InputError) as e:
         ex.extract([missing])
@@ -263,3 +266,33 @@ def test_stubs_type_check(tmp_path):
         text=True,
     )
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.skipif(
+    not os.environ.get("SILKGRAPH_PARQUET"),
+    reason="set SILKGRAPH_PARQUET=1 with a CLI built with --features parquet (.ci/run does)",
+)
+def test_cli_reads_parquet_written_by_pyarrow(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    docs = seed_docs()
+    jsonl = tmp_path / "seeds.jsonl"
+    write_jsonl(jsonl, docs)
+    expected = cli_json(tmp_path, jsonl)
+    table = pa.table(
+        {
+            "doc": [i for i, _ in docs] + [None],
+            "body": [t for _, t in docs] + [None],
+            "other": list(range(len(docs) + 1)),
+        }
+    )
+    pq.write_table(table, tmp_path / "seeds.parquet", row_group_size=2)
+    out = tmp_path / "pq.json"
+    r = cli("extract", tmp_path / "seeds.parquet", "--text-column", "body", "--id-column", "doc",
+            "-o", out)
+    assert r.returncode == 0, r.stderr
+    assert out.read_text() == expected
+    assert "seeds.parquet:6: empty text, skipped" in r.stderr
+    # A missing column is an error naming the columns there are.
+    msg = cli_error("extract", tmp_path / "seeds.parquet")
+    assert 'no column "text" (the columns: doc, body, other)' in msg
