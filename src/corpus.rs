@@ -76,6 +76,22 @@ pub enum Source {
         id: String,
     },
     Stdin,
+    /// Documents already in memory (the Python package's texts), read as JSONL records are:
+    /// an empty text is skipped with a warning, so a list of texts written as JSONL with the
+    /// same ids gives the same graph. `name` names them in warnings.
+    Memory {
+        name: String,
+        docs: std::sync::Arc<Vec<Document>>,
+    },
+    /// A Parquet file (cargo feature `parquet`): one document per row, the text from the
+    /// string column `text_column`, the id from `id_column` (as JSONL reads `id`), else
+    /// `{id}#{row}` with the 1-based row number.
+    Parquet {
+        path: PathBuf,
+        id: String,
+        text_column: String,
+        id_column: String,
+    },
 }
 
 impl Source {
@@ -84,8 +100,10 @@ impl Source {
             Source::Text { path, .. }
             | Source::Jsonl { path, .. }
             | Source::Html { path, .. }
-            | Source::Warc { path, .. } => path.display().to_string(),
+            | Source::Warc { path, .. }
+            | Source::Parquet { path, .. } => path.display().to_string(),
             Source::Stdin => "<stdin>".into(),
+            Source::Memory { name, .. } => name.clone(),
         }
     }
 
@@ -95,8 +113,9 @@ impl Source {
             Source::Text { path, .. }
             | Source::Jsonl { path, .. }
             | Source::Html { path, .. }
-            | Source::Warc { path, .. } => Some(path),
-            Source::Stdin => None,
+            | Source::Warc { path, .. }
+            | Source::Parquet { path, .. } => Some(path),
+            Source::Stdin | Source::Memory { .. } => None,
         }
     }
 
@@ -112,6 +131,15 @@ impl Source {
             Source::Text { path, id }
         }
     }
+}
+
+/// The columns a Parquet file is read from unless told otherwise.
+pub const PARQUET_TEXT_COLUMN: &str = "text";
+pub const PARQUET_ID_COLUMN: &str = "id";
+
+fn is_parquet(p: &Path) -> bool {
+    p.extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("parquet"))
 }
 
 fn is_jsonl(p: &Path) -> bool {
@@ -136,6 +164,26 @@ pub fn is_corpus_file_name(p: &Path) -> bool {
 pub struct Skipped {
     pub path: PathBuf,
     pub reason: &'static str,
+}
+
+/// The message for a corpus that gave no document: what the directory walks passed over and
+/// why. `read`: files were read, and each was reported (empty, binary) in a warning.
+pub fn no_document_message(skipped: &[Skipped], read: bool) -> String {
+    const SHOWN: usize = 20;
+    let mut msg = String::from("the corpus has no document to read");
+    if read {
+        msg.push_str(": every file read was empty or unreadable (see the warnings above)");
+    }
+    if skipped.is_empty() && !read {
+        msg.push_str(" (no file in it)");
+    }
+    for s in skipped.iter().take(SHOWN) {
+        msg.push_str(&format!("\n  skipped {}: {}", s.path.display(), s.reason));
+    }
+    if skipped.len() > SHOWN {
+        msg.push_str(&format!("\n  and {} more skipped", skipped.len() - SHOWN));
+    }
+    msg
 }
 
 /// Expand the input arguments into sources, sorted within each directory, so document order
@@ -215,7 +263,18 @@ pub fn collect_sources_reporting(inputs: &[PathBuf]) -> Result<(Vec<Source>, Vec
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| input.display().to_string());
-            out.push(Source::of_file(input.clone(), id));
+            if is_parquet(input) {
+                // Only when named: a directory walk does not read .parquet, so adding one to
+                // a corpus directory does not change what the directory gives.
+                out.push(Source::Parquet {
+                    path: input.clone(),
+                    id,
+                    text_column: PARQUET_TEXT_COLUMN.into(),
+                    id_column: PARQUET_ID_COLUMN.into(),
+                });
+            } else {
+                out.push(Source::of_file(input.clone(), id));
+            }
         }
     }
     Ok((out, skipped))
@@ -467,6 +526,34 @@ pub fn for_each_item_in_parts(
                 each,
             )?;
         }
+        Source::Memory { name, docs } => {
+            for (i, doc) in docs.iter().enumerate() {
+                record(name, i + 1, doc.clone(), each)?;
+            }
+        }
+        Source::Parquet {
+            path,
+            id,
+            text_column,
+            id_column,
+        } => {
+            #[cfg(feature = "parquet")]
+            crate::parquet_input::for_each_row(
+                path,
+                id,
+                text_column,
+                id_column,
+                &mut |row, doc| record(&path.display().to_string(), row, doc, each),
+            )?;
+            #[cfg(not(feature = "parquet"))]
+            {
+                let _ = (id, text_column, id_column);
+                return Err(Error::Invalid(format!(
+                    "{}: this silkgraph was built without Parquet support (cargo feature \"parquet\")",
+                    path.display()
+                )));
+            }
+        }
         Source::Jsonl { path, id } => {
             let f = File::open(path).map_err(|e| Error::io(path, e))?;
             let mut reader = BufReader::new(f);
@@ -514,19 +601,8 @@ pub fn for_each_item_in_parts(
                             Some(v) if !v.is_null() => v.to_string(),
                             _ => format!("{id}#{line_no}"),
                         };
-                        if d.text.trim().is_empty() {
-                            each(Item::Warning(format!(
-                                "{name}:{line_no}: empty text, skipped"
-                            )))?;
-                            continue;
-                        }
-                        if d.text.len() > LONG_LINE_BYTES && !d.text.contains('\n') {
-                            each(Item::Warning(format!(
-                                "{name}:{line_no}: very long text without line breaks ({} bytes)",
-                                d.text.len()
-                            )))?;
-                        }
                         let date = match &d.date {
+                            _ if d.text.trim().is_empty() => None,
                             None | Some(serde_json::Value::Null) => None,
                             Some(serde_json::Value::String(s)) if s.trim().is_empty() => None,
                             Some(serde_json::Value::String(s)) => {
@@ -547,7 +623,7 @@ pub fn for_each_item_in_parts(
                         };
                         let mut doc = Document::new(doc_id, d.text);
                         doc.date = date;
-                        each(Item::Doc(doc))?;
+                        record(&name, line_no, doc, each)?;
                     }
                     Err(e) => each(Item::Warning(format!(
                         "{name}:{line_no}: not a JSON object with a \"text\" string ({e}), skipped"
@@ -562,6 +638,29 @@ pub fn for_each_item_in_parts(
         }
     }
     Ok(())
+}
+
+/// One record of a JSONL file (or of a Parquet file, or a text handed over in memory),
+/// number `line_no` (1-based) in `name`: an empty text is skipped with a warning, a very long
+/// one without line breaks is flagged.
+fn record(
+    name: &str,
+    line_no: usize,
+    doc: Document,
+    each: &mut dyn FnMut(Item) -> Result<()>,
+) -> Result<()> {
+    if doc.text.trim().is_empty() {
+        return each(Item::Warning(format!(
+            "{name}:{line_no}: empty text, skipped"
+        )));
+    }
+    if doc.text.len() > LONG_LINE_BYTES && !doc.text.contains('\n') {
+        each(Item::Warning(format!(
+            "{name}:{line_no}: very long text without line breaks ({} bytes)",
+            doc.text.len()
+        )))?;
+    }
+    each(Item::Doc(doc))
 }
 
 /// `line` (JSON) with every `\uXXXX` escape of a lone surrogate (one not in a high-low

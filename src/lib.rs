@@ -27,6 +27,8 @@ pub mod gazetteer;
 pub mod graph;
 pub mod matcher;
 pub mod merge;
+#[cfg(feature = "parquet")]
+pub mod parquet_input;
 pub mod patterns;
 pub mod pipeline;
 pub mod query;

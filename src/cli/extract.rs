@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
+use silkgraph::corpus;
 use silkgraph::export::{self, ExportOptions, Format};
 
 use super::input::{corpus_sources, no_document};
@@ -17,7 +18,8 @@ use super::{load_pipeline, set_threads, GazetteerArgs};
 #[derive(Args)]
 pub struct ExtractArgs {
     /// Files, directories (recursive: .txt .md .text .jsonl, web pages .html .htm, web
-    /// archives .warc .warc.gz; any case) or - for stdin
+    /// archives .warc .warc.gz; any case) or - for stdin; a file named *.parquet is read as
+    /// a table of documents (see --text-column)
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Output file (format from its extension unless --format), a device, or - for stdout
@@ -72,6 +74,14 @@ pub struct ExtractArgs {
     /// --relations typed's node filter wait for the merge
     #[arg(long)]
     mergeable: bool,
+    /// Parquet inputs (files named *.parquet; needs the cargo feature `parquet`): the string
+    /// column holding each document's text
+    #[arg(long, default_value = corpus::PARQUET_TEXT_COLUMN, value_name = "COLUMN")]
+    text_column: String,
+    /// Parquet inputs: the column holding each document's id (rows without one are numbered
+    /// FILE#ROW, as JSONL lines without an id are)
+    #[arg(long, default_value = corpus::PARQUET_ID_COLUMN, value_name = "COLUMN")]
+    id_column: String,
     /// Worker threads, 1 to 256 (default: all cores)
     #[arg(long, value_name = "N", value_parser = super::threads_parser())]
     threads: Option<usize>,
@@ -126,14 +136,21 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
         );
     }
     let pipeline = load_pipeline(&a.gazetteer)?;
-    let (sources, skipped) = corpus_sources(&a.paths)?;
+    let (mut sources, skipped) = corpus_sources(&a.paths)?;
+    for s in &mut sources {
+        if let corpus::Source::Parquet {
+            text_column,
+            id_column,
+            ..
+        } = s
+        {
+            text_column.clone_from(&a.text_column);
+            id_column.clone_from(&a.id_column);
+        }
+    }
     let total: u64 = sources
         .iter()
-        .filter_map(|s| {
-            s.path()
-                .and_then(|p| std::fs::metadata(p).ok())
-                .map(|m| m.len())
-        })
+        .filter_map(|s| std::fs::metadata(s.path()?).ok().map(|m| m.len()))
         .sum();
     let bar = progress_bar(a.quiet, total);
     let options = ExtractOptions {

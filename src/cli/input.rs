@@ -169,24 +169,9 @@ pub fn gives_a_document(sources: &[Source]) -> Result<bool> {
     Ok(false)
 }
 
-/// The error for a corpus that gave no document: what was passed over and why. `read`:
-/// files were read, and each was reported (empty, binary) in a warning above.
+/// The error for a corpus that gave no document (see [`corpus::no_document_message`]).
 pub fn no_document(skipped: &[Skipped], read: bool) -> anyhow::Error {
-    const SHOWN: usize = 20;
-    let mut msg = String::from("the corpus has no document to read");
-    if read {
-        msg.push_str(": every file read was empty or unreadable (see the warnings above)");
-    }
-    if skipped.is_empty() && !read {
-        msg.push_str(" (no file in it)");
-    }
-    for s in skipped.iter().take(SHOWN) {
-        msg.push_str(&format!("\n  skipped {}: {}", s.path.display(), s.reason));
-    }
-    if skipped.len() > SHOWN {
-        msg.push_str(&format!("\n  and {} more skipped", skipped.len() - SHOWN));
-    }
-    anyhow::anyhow!(msg)
+    anyhow::anyhow!(corpus::no_document_message(skipped, read))
 }
 
 #[cfg(test)]
