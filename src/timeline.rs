@@ -472,7 +472,7 @@ mod tests {
         );
         kg.date_edge(ix.unwrap(), day(6, 2).unwrap(), true);
         let n = kg.node_for(e("country:c"));
-                kg.date_node(n, day(6, 2).unwrap(), 1, true);
+        kg.date_node(n, day(6, 2).unwrap(), 1, true);
         let h1 = restrict(&kg, crate::dates::parse_window("2024-Q1").unwrap());
         assert_eq!(h1.node_count(), 2);
         assert_eq!(h1.edge_count(), 1);
