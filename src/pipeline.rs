@@ -786,10 +786,13 @@ impl Pipeline {
             report.sentences += 1;
             let key = analysis_key(g, s, &a.text);
             key.hash(&mut doc.key);
-            // Only sentences that name something can weigh on the graph; not remembering the
-            // others keeps memory bounded by what the graph holds.
-            let first = s.mentions.is_empty() || seen.insert(key);
-            if !first {
+            // Only sentences that name something (or relate something by context: "the two
+            // countries") can weigh on the graph; not remembering the others keeps memory
+            // bounded by what the graph holds. A copy of a sentence that relates by context
+            // only counts once too, as it does in a merge of parts.
+            let weighs = !s.mentions.is_empty() || !s.relations.is_empty();
+            let first = !weighs || seen.insert(key);
+            if !first && !s.mentions.is_empty() {
                 report.duplicate_sentences += 1;
             }
             // Dates count the first copy of a sentence *on each date* (see
@@ -797,7 +800,7 @@ impl Pipeline {
             // then. The (key, date) pairs share the key set; a 64-bit collision between the
             // two kinds is as unlikely as one between keys.
             let first_on_date = match date {
-                Some(d) if !s.mentions.is_empty() => seen.insert(dated_key(key, d)),
+                Some(d) if weighs => seen.insert(dated_key(key, d)),
                 _ => false,
             };
             report.mentions += s.mentions.len() as u64;

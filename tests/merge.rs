@@ -36,6 +36,16 @@ const EXTRA: &[(&str, &str)] = &[
         "zz_copy_c.txt",
         "KAZAKHSTAN SIGNED A CONTRACT TO BUY SU-30SM FIGHTERS FROM RUSSIA.\n\nUzbekistan held talks with China on drones. It also ordered helicopters from Russia.\n",
     ),
+    // A sentence that names nothing and relates only by context ("the two countries"),
+    // copied: it counts once, in a part as in the whole.
+    (
+        "zz_ctx_a.txt",
+        "Canada and Mexico held talks in Ottawa.\n\nThat this right exists was acknowledged in the last treaty between the two countries.\n",
+    ),
+    (
+        "zz_ctx_b.txt",
+        "Canada and Mexico held talks in Ottawa.\n\nThat this right exists was acknowledged in the last treaty between the two countries.\n",
+    ),
     // Dated by their names under `--date-from-filename` (presets 4 and 5): a sentence
     // republished on a later day, and a same-day copy.
     (

@@ -24,10 +24,11 @@ const RELATION_TYPE_F1_FLOOR: f64 = 0.80;
 /// Entities F1 on the news dev set (0.960 when set: gazetteer coverage of outlets, bodies,
 /// makers and places, plus the pattern recogniser).
 const NEWS_ENTITIES_F1_FLOOR: f64 = 0.955;
-/// Relations F1 on the news dev set (0.854 when set).
-const NEWS_RELATIONS_F1_FLOOR: f64 = 0.85;
-/// Relations precision on the news dev set (0.906 when set).
-const NEWS_RELATIONS_PRECISION_FLOOR: f64 = 0.90;
+/// Relations F1 on the news dev set (0.854 when set; 0.863 since dateline places take no
+/// part in typed relations).
+const NEWS_RELATIONS_F1_FLOOR: f64 = 0.86;
+/// Relations precision on the news dev set (0.906 when set; 0.927 since datelines).
+const NEWS_RELATIONS_PRECISION_FLOOR: f64 = 0.92;
 /// Each relation type's F1 on the news dev set, just under the value measured when set
 /// (member_of rests on one core triple there, so its floor says little).
 const NEWS_RELATION_TYPE_F1_FLOORS: &[(&str, f64)] = &[
