@@ -158,6 +158,9 @@ impl Extractor {
                 max_evidence: Some(max_evidence),
                 keep_isolated,
                 mergeable,
+                // Date windows and file-name dates are CLI options the package does not
+                // take yet; texts handed over from Python are undated.
+                ..Default::default()
             },
             pool,
         })
