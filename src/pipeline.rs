@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use std::hash::{Hash, Hasher};
 
-use petgraph::stable_graph::EdgeIndex;
+use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use serde::Serialize;
@@ -18,8 +18,8 @@ use crate::boilerplate::Boilerplate;
 use crate::corpus::{self, Document, Item, Source};
 use crate::dates::{self, Date};
 use crate::error::{Error, Result};
-use crate::gazetteer::{Gazetteer, SourceFile};
-use crate::graph::{EdgeFacts, Evidence, KnowledgeGraph, CO_OCCURS_WITH};
+use crate::gazetteer::{EntityIdx, Gazetteer, SourceFile};
+use crate::graph::{EdgeFacts, Evidence, KnowledgeGraph, RelationId, CO_OCCURS_WITH};
 use crate::matcher::{CapitalCues, Matcher, Mention};
 use crate::patterns::Patterns;
 use crate::relations::{RelationHit, RelationRules};
@@ -227,9 +227,46 @@ struct OpenDoc {
     nodes: Vec<petgraph::stable_graph::NodeIndex>,
 }
 
+/// The graph node of each entity and the graph's id of each relation, so that merging a
+/// sentence hashes no names: at news density a sentence adds dozens of edges.
+#[derive(Default)]
+struct NodeCache {
+    nodes: Vec<Option<NodeIndex>>,
+    /// By relation rule index; the last slot is co-occurrence.
+    relations: Vec<Option<RelationId>>,
+}
+
+impl NodeCache {
+    fn node(&mut self, graph: &mut KnowledgeGraph, g: &Gazetteer, e: EntityIdx) -> NodeIndex {
+        let i = e as usize;
+        if i >= self.nodes.len() {
+            self.nodes.resize(i + 1, None);
+        }
+        *self.nodes[i].get_or_insert_with(|| graph.node_for(g.entity(e)))
+    }
+
+    /// `rule`: a relation rule index, or `None` for co-occurrence.
+    fn relation(
+        &mut self,
+        graph: &mut KnowledgeGraph,
+        rules: &RelationRules,
+        rule: Option<usize>,
+    ) -> RelationId {
+        let n = rules.relations().len();
+        if self.relations.len() <= n {
+            self.relations.resize(n + 1, None);
+        }
+        let i = rule.unwrap_or(n);
+        *self.relations[i].get_or_insert_with(|| {
+            graph.relation(rule.map_or(CO_OCCURS_WITH, |r| rules.relation(r).name.as_str()))
+        })
+    }
+}
+
 /// What the serial merge accumulates.
 struct MergeState {
     graph: KnowledgeGraph,
+    cache: NodeCache,
     report: ExtractReport,
     skipped_by_rule: Vec<u64>,
     /// Keys of sentences already counted (only those naming an entity).
@@ -253,6 +290,7 @@ impl MergeState {
     fn new(rules: usize) -> Self {
         MergeState {
             graph: KnowledgeGraph::new(),
+            cache: NodeCache::default(),
             report: ExtractReport::default(),
             skipped_by_rule: vec![0; rules],
             seen: FxHashSet::default(),
@@ -728,6 +766,7 @@ impl Pipeline {
         }
         self.merge(
             &mut state.graph,
+            &mut state.cache,
             &mut state.report,
             &mut state.seen,
             &mut state.doc,
@@ -767,6 +806,7 @@ impl Pipeline {
     fn merge(
         &self,
         graph: &mut KnowledgeGraph,
+        cache: &mut NodeCache,
         report: &mut ExtractReport,
         seen: &mut FxHashSet<u64>,
         doc: &mut OpenDoc,
@@ -812,7 +852,8 @@ impl Pipeline {
             for m in &s.mentions {
                 let surface = &a.text[m.start..m.end];
                 // Documents are counted when the document is complete (`close_doc`).
-                let n = graph.count_mention(g.entity(m.entity), surface, doc_no, first, false);
+                let n = cache.node(graph, g, m.entity);
+                graph.count_mention_at(n, surface, doc_no, first, false);
                 doc.nodes.push(n);
                 if let Some(d) = date {
                     graph.date_node(n, d, 1, first_on_date);
@@ -850,16 +891,19 @@ impl Pipeline {
                 .with_date(date)
             };
             if mode != RelationMode::Typed {
+                let co_occurs = cache.relation(graph, &self.rules, None);
                 entities.clear();
                 entities.extend(s.mentions.iter().map(|m| m.entity));
                 entities.sort_by(|x, y| g.entity(*x).id.cmp(&g.entity(*y).id));
                 entities.dedup();
                 for (i, &x) in entities.iter().enumerate() {
+                    let nx = cache.node(graph, g, x);
                     for &y in &entities[i + 1..] {
-                        let e = graph.add_edge(
-                            g.entity(x),
-                            CO_OCCURS_WITH,
-                            g.entity(y),
+                        let ny = cache.node(graph, g, y);
+                        let e = graph.add_edge_between(
+                            nx,
+                            co_occurs,
+                            ny,
                             true,
                             first,
                             evidence(),
@@ -879,10 +923,15 @@ impl Pipeline {
                         Some(r.rule.clone()),
                         r.resolved.clone(),
                     );
-                    let e = graph.add_edge(
-                        g.entity(r.source),
-                        &rule.name,
-                        g.entity(r.target),
+                    let (ns, nt) = (
+                        cache.node(graph, g, r.source),
+                        cache.node(graph, g, r.target),
+                    );
+                    let relation = cache.relation(graph, &self.rules, Some(r.relation));
+                    let e = graph.add_edge_between(
+                        ns,
+                        relation,
+                        nt,
                         rule.symmetric,
                         first,
                         ev,

@@ -160,7 +160,8 @@ pub(crate) fn render_into(
         flush(&mut out)?;
     }
     out.push_str("    </nodes>\n    <edges>\n");
-    for (i, e) in edges.into_iter().enumerate() {
+    // Edges are most of the file: rendered in parallel blocks, written in order.
+    super::render_in_order(&edges, &mut out, flush, |out, i, e| {
         let ty = if e.symmetric && directions != Directions::Directed {
             "undirected"
         } else {
@@ -178,41 +179,33 @@ pub(crate) fn render_into(
             e.weight as f64
         );
         out.push_str("        <attvalues>\n");
-        attvalue(&mut out, "relation", &e.relation);
-        attvalue(
-            &mut out,
-            "symmetric",
-            if e.symmetric { "true" } else { "false" },
-        );
+        attvalue(out, "relation", &e.relation);
+        attvalue(out, "symmetric", if e.symmetric { "true" } else { "false" });
         if let Some(s) = e.status {
-            attvalue(&mut out, "status", s.as_str());
+            attvalue(out, "status", s.as_str());
         }
         if !e.weapons.is_empty() {
-            attvalue(&mut out, "weapons", &join(&e.weapons));
+            attvalue(out, "weapons", &join(&e.weapons));
         }
         if !e.years.is_empty() {
-            attvalue(&mut out, "years", &join(&e.years));
+            attvalue(out, "years", &join(&e.years));
         }
-        attvalue(
-            &mut out,
-            "inferred",
-            if e.inferred { "true" } else { "false" },
-        );
-        attvalue(&mut out, "evidence_count", &e.evidence_total().to_string());
+        attvalue(out, "inferred", if e.inferred { "true" } else { "false" });
+        attvalue(out, "evidence_count", &e.evidence_total().to_string());
         out.push_str("          <attvalue for=\"evidence\" value=\"");
-        write_evidence(&mut out, e, xml_escape_into);
+        write_evidence(out, e, xml_escape_into);
         out.push_str("\"/>\n");
-        time_values(&mut out, e.first_seen, e.last_seen, &e.dates);
+        time_values(out, e.first_seen, e.last_seen, &e.dates);
         if let (Some(d), Some(ed)) = (decor, ed) {
             for ((name, _), v) in d.edge_keys.iter().zip(&ed.values) {
                 if !v.is_empty() {
-                    attvalue(&mut out, name, v);
+                    attvalue(out, name, v);
                 }
             }
         }
         out.push_str("        </attvalues>\n");
         if timed {
-            write_spells(&mut out, &e.dates);
+            write_spells(out, &e.dates);
         }
         if let Some((r, gg, b)) = ed.and_then(|x| x.rgb) {
             let _ = writeln!(
@@ -221,8 +214,7 @@ pub(crate) fn render_into(
             );
         }
         out.push_str("      </edge>\n");
-        flush(&mut out)?;
-    }
+    })?;
     out.push_str("    </edges>\n  </graph>\n</gexf>\n");
     Ok(out)
 }

@@ -15,7 +15,7 @@ use super::{
     edge_decor, hex, join, node_size, type_rgb, write_evidence, xml_escape, xml_escape_into,
     Decoration, Directions, ExportOptions,
 };
-use crate::graph::KnowledgeGraph;
+use crate::graph::{Edge, KnowledgeGraph};
 
 const NODE_KEYS: &[(&str, &str, &str)] = &[
     ("label", "label", "string"),
@@ -169,58 +169,62 @@ pub(crate) fn render_into(
         out.push_str("    </node>\n");
         flush(&mut out)?;
     }
-    for (i, e) in edges.into_iter().enumerate() {
-        let directed = if e.symmetric && directions == Directions::Mixed {
-            " directed=\"false\""
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            out,
-            "    <edge id=\"e{i}\" source=\"{}\" target=\"{}\" label=\"{}\"{directed}>",
-            xml_escape(&e.source),
-            xml_escape(&e.target),
-            xml_escape(&e.relation)
-        );
-        data(&mut out, "edgelabel", &e.relation);
-        data(&mut out, "relation", &e.relation);
-        data(&mut out, "weight", &format!("{:.1}", e.weight as f64));
-        data(
-            &mut out,
-            "symmetric",
-            if e.symmetric { "true" } else { "false" },
-        );
-        if let Some(s) = e.status {
-            data(&mut out, "status", s.as_str());
-        }
-        if !e.weapons.is_empty() {
-            data(&mut out, "weapons", &join(&e.weapons));
-        }
-        if !e.years.is_empty() {
-            data(&mut out, "years", &join(&e.years));
-        }
-        data(
-            &mut out,
-            "inferred",
-            if e.inferred { "true" } else { "false" },
-        );
-        data(&mut out, "evidence_count", &e.evidence_total().to_string());
-        out.push_str("      <data key=\"evidence\">");
-        write_evidence(&mut out, e, xml_escape_into);
-        out.push_str("</data>\n");
-        time_data(&mut out, "edge_", e.first_seen, e.last_seen, &e.dates);
-        if let (Some(d), Some(ed)) = (decor, edge_decor(decor, e)) {
-            for ((name, _), v) in d.edge_keys.iter().zip(&ed.values) {
-                if !v.is_empty() {
-                    data(&mut out, &format!("e_{name}"), v);
-                }
-            }
-        }
-        out.push_str("    </edge>\n");
-        flush(&mut out)?;
-    }
+    // Edges are most of the file: with more than one thread, blocks of them are rendered in
+    // parallel and written in order, so the bytes are the same.
+    super::render_in_order(&edges, &mut out, flush, |out, i, e| {
+        render_edge(out, i, e, directions, decor)
+    })?;
     out.push_str("  </graph>\n</graphml>\n");
     Ok(out)
+}
+
+/// One `<edge>` element; `i` is its position in the export order.
+fn render_edge(
+    out: &mut String,
+    i: usize,
+    e: &Edge,
+    directions: Directions,
+    decor: Option<&Decoration>,
+) {
+    let directed = if e.symmetric && directions == Directions::Mixed {
+        " directed=\"false\""
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "    <edge id=\"e{i}\" source=\"{}\" target=\"{}\" label=\"{}\"{directed}>",
+        xml_escape(&e.source),
+        xml_escape(&e.target),
+        xml_escape(&e.relation)
+    );
+    data(out, "edgelabel", &e.relation);
+    data(out, "relation", &e.relation);
+    data(out, "weight", &format!("{:.1}", e.weight as f64));
+    data(out, "symmetric", if e.symmetric { "true" } else { "false" });
+    if let Some(s) = e.status {
+        data(out, "status", s.as_str());
+    }
+    if !e.weapons.is_empty() {
+        data(out, "weapons", &join(&e.weapons));
+    }
+    if !e.years.is_empty() {
+        data(out, "years", &join(&e.years));
+    }
+    data(out, "inferred", if e.inferred { "true" } else { "false" });
+    data(out, "evidence_count", &e.evidence_total().to_string());
+    out.push_str("      <data key=\"evidence\">");
+    write_evidence(out, e, xml_escape_into);
+    out.push_str("</data>\n");
+    time_data(out, "edge_", e.first_seen, e.last_seen, &e.dates);
+    if let (Some(d), Some(ed)) = (decor, edge_decor(decor, e)) {
+        for ((name, _), v) in d.edge_keys.iter().zip(&ed.values) {
+            if !v.is_empty() {
+                data(out, &format!("e_{name}"), v);
+            }
+        }
+    }
+    out.push_str("    </edge>\n");
 }
 
 /// `first_seen`, `last_seen` and `dates` of a node or edge, when it has them.

@@ -343,6 +343,47 @@ pub(crate) fn write_evidence(out: &mut String, e: &Edge, mut doc: impl FnMut(&mu
     }
 }
 
+/// Render `items` in order into `out`, flushing as it grows. With more than one rayon
+/// thread, blocks of items are rendered in parallel into their own buffers and appended in
+/// order: the bytes are those of the serial loop, and memory holds one block at a time.
+pub(crate) fn render_in_order<T: Sync>(
+    items: &[T],
+    out: &mut String,
+    flush: &mut dyn FnMut(&mut String) -> std::io::Result<()>,
+    render: impl Fn(&mut String, usize, &T) + Sync,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    // A block is a few megabytes of text (evidence lists make an edge up to a few KB); a
+    // piece is worth a trip to another thread.
+    const PIECE: usize = 256;
+    const BLOCK: usize = 16 * PIECE;
+    if rayon::current_num_threads() <= 1 || items.len() <= PIECE {
+        for (i, item) in items.iter().enumerate() {
+            render(out, i, item);
+            flush(out)?;
+        }
+        return Ok(());
+    }
+    for (b, block) in items.chunks(BLOCK).enumerate() {
+        let pieces: Vec<String> = block
+            .par_chunks(PIECE)
+            .enumerate()
+            .map(|(p, piece)| {
+                let mut s = String::with_capacity(piece.len() * 256);
+                for (k, item) in piece.iter().enumerate() {
+                    render(&mut s, b * BLOCK + p * PIECE + k, item);
+                }
+                s
+            })
+            .collect();
+        for piece in pieces {
+            out.push_str(&piece);
+            flush(out)?;
+        }
+    }
+    Ok(())
+}
+
 /// `id` with the separators of evidence strings percent-encoded (borrowed when it has none).
 pub(crate) fn percent_encode_id(id: &str) -> std::borrow::Cow<'_, str> {
     if !id.contains(['%', ';', '#', '@']) {
@@ -371,6 +412,38 @@ pub(crate) fn join<T: ToString>(v: &[T]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parallel_rendering_writes_the_serial_bytes_in_order() {
+        let items: Vec<u32> = (0..10_000).map(|i| i * 7 % 1013).collect();
+        let render = |out: &mut String, i: usize, x: &u32| {
+            out.push_str(&format!("{i}:{x}\n"));
+        };
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                let mut written = String::new();
+                let mut out = String::new();
+                let mut flushes = 0;
+                let mut flush = |o: &mut String| -> std::io::Result<()> {
+                    flushes += 1;
+                    written.push_str(o);
+                    o.clear();
+                    Ok(())
+                };
+                render_in_order(&items, &mut out, &mut flush, render).unwrap();
+                assert!(flushes > 1, "flushed as it went");
+                written + &out
+            })
+        };
+        let serial = run(1);
+        assert_eq!(serial.lines().count(), items.len());
+        assert!(serial.starts_with("0:0\n1:7\n"));
+        assert_eq!(run(3), serial);
+    }
 
     #[test]
     fn document_ids_are_percent_encoded_in_evidence_strings() {
