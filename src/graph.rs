@@ -335,6 +335,12 @@ fn keep_smallest(edge: &mut Edge, evidence: Evidence, cap: usize) {
         },
     };
     if edge.evidence.len() < cap {
+        // Grown by doubling up to the cap, from one entry: most edges keep one or two
+        // entries, and `Vec`'s first allocation of four would be most of their memory.
+        let len = edge.evidence.len();
+        if len == edge.evidence.capacity() {
+            edge.evidence.reserve_exact(len.max(1).min(cap - len));
+        }
         edge.evidence.insert(at, evidence);
         return;
     }
