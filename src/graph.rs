@@ -859,6 +859,52 @@ impl KnowledgeGraph {
         }
     }
 
+    /// An estimate of the heap the graph holds, in bytes: its structs, strings, evidence
+    /// and indexes at their allocated capacities (a sentence's text shared by several
+    /// evidence entries counts once; allocator overhead is not counted). What extraction
+    /// holds beyond it is the start-up data, the sentence keys and the documents in flight.
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let s = |x: &String| x.capacity();
+        let dates = |d: &DateCounts| d.len() * (size_of::<Date>() + size_of::<u64>()) * 3 / 2;
+        let mut total = self.graph.node_count() * (size_of::<Node>() + 16)
+            + self.graph.edge_count() * (size_of::<Edge>() + 16);
+        for n in self.graph.node_weights() {
+            total += s(&n.id) + s(&n.label) + dates(&n.dates);
+            total += n.aliases.iter().map(|a| a.capacity() + 24).sum::<usize>();
+            total += n
+                .surfaces
+                .iter()
+                .map(|(k, _)| k.len() + 24 + 8)
+                .sum::<usize>();
+        }
+        for e in self.graph.edge_weights() {
+            total += s(&e.source) + s(&e.target) + s(&e.relation) + dates(&e.dates);
+            total += e.evidence.capacity() * size_of::<Evidence>();
+            total += e.weapons.iter().map(|w| w.capacity() + 24).sum::<usize>();
+            total += e.years.capacity() * 2;
+            for ev in e.evidence.iter().chain(e.last_omitted.as_deref()) {
+                if let Some(d) = &ev.detail {
+                    total += size_of::<EvidenceDetail>();
+                    total += d.rule.as_ref().map_or(0, String::capacity);
+                    total += d.resolved.as_ref().map_or(0, String::capacity);
+                    if let Some(t) = &d.text {
+                        total += t.len() / Arc::strong_count(t).max(1);
+                    }
+                }
+            }
+            if e.last_omitted.is_some() {
+                total += size_of::<Evidence>();
+            }
+        }
+        // Hash indexes: entry plus control byte, at the table's capacity.
+        total +=
+            self.edges.capacity() * (size_of::<((NodeIndex, u32, NodeIndex), EdgeIndex)>() + 1);
+        total += self.nodes.capacity() * (size_of::<(String, NodeIndex)>() + 1)
+            + self.nodes.keys().map(String::capacity).sum::<usize>();
+        total
+    }
+
     pub fn node_count(&self) -> usize {
         self.graph.node_count()
     }

@@ -253,7 +253,7 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
             String::new()
         };
         warn_line!(
-            "silkgraph: {} documents{dated}, {} sentences ({} duplicates counted once), {} mentions; skipped {} boilerplate lines{}; graph {} nodes, {} edges{}{window}; {:.2} s",
+            "silkgraph: {} documents{dated}, {} sentences ({} duplicates counted once), {} mentions; skipped {} boilerplate lines{}; graph {} nodes, {} edges{} (about {} MB in memory){window}; {:.2} s",
             report.documents,
             report.sentences,
             report.duplicate_sentences,
@@ -263,6 +263,7 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
             graph.node_count(),
             graph.edge_count(),
             shown.unwrap_or_default(),
+            (graph.heap_bytes() as f64 / 1e6).round(),
             secs
         );
     }
