@@ -872,11 +872,7 @@ impl KnowledgeGraph {
         for n in self.graph.node_weights() {
             total += s(&n.id) + s(&n.label) + dates(&n.dates);
             total += n.aliases.iter().map(|a| a.capacity() + 24).sum::<usize>();
-            total += n
-                .surfaces
-                .iter()
-                .map(|(k, _)| k.len() + 24 + 8)
-                .sum::<usize>();
+            total += n.surfaces.keys().map(|k| k.len() + 24 + 8).sum::<usize>();
         }
         for e in self.graph.edge_weights() {
             total += s(&e.source) + s(&e.target) + s(&e.relation) + dates(&e.dates);
