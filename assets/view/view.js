@@ -319,12 +319,16 @@
   function fillEvidence(box, i) {
     loadEvidence().then((ev) => {
       const list = el("ol", { className: "evidence" });
+      // Co-occurrence evidence carries no text; typed evidence has none when the page was
+      // converted from GraphML or GEXF, which keep only where the sentence is.
+      const missing = data.relations[data.edges[i][EDGE.r]] === CO
+        ? "(co-occurrence: sentence at bytes " : "(sentence text not in the graph file: bytes ";
       for (const [d, sentence, start, end, text, rule, resolved] of ev.edges[i]) {
         const where = ev.docs[d] + ", sentence " + sentence + (rule ? ", rule " + rule : "")
           + (resolved ? ", " + resolved : "");
         list.append(el("li", { className: "evidence-item" },
           el("div", { className: "where" }, where),
-          el("div", { className: "text" }, text || "(co-occurrence: sentence at bytes " + start + "\u2013" + end + ")")));
+          el("div", { className: "text" }, text || missing + start + "\u2013" + end + ")")));
       }
       const e = data.edges[i];
       if (e[EDGE.total] > ev.edges[i].length) {
