@@ -171,3 +171,41 @@ fn a_corpus_is_not_a_graph_file() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("silkgraph extract"));
     assert!(!out.exists());
 }
+
+/// The `<script id="ID">` text of a page.
+fn block<'a>(html: &'a str, id: &str) -> &'a str {
+    let open = html.find(&format!("<script id=\"{id}\"")).unwrap();
+    let body = open + html[open..].find('>').unwrap() + 1;
+    &html[body..body + html[body..].find("</script").unwrap()]
+}
+
+/// The view of a GraphML file: the same graph and layout as the snapshot's view, evidence
+/// entries that say where the sentence is but carry no text (GraphML does not).
+#[test]
+fn graphml_view_has_the_graph_and_where_the_evidence_is() {
+    use base64::Engine;
+    let dir = TempDir::new().unwrap();
+    let from_json = std::fs::read_to_string(extract(dir.path(), "g.html")).unwrap();
+    let graphml = extract(dir.path(), "g.graphml");
+    let page = dir.path().join("from-graphml.html");
+    convert(&graphml, &page);
+    let page = std::fs::read_to_string(page).unwrap();
+    let data: Value = serde_json::from_str(block(&page, "sg-data")).unwrap();
+    let full: Value = serde_json::from_str(block(&from_json, "sg-data")).unwrap();
+    for key in ["nodes", "edges", "relations", "layout"] {
+        assert_eq!(data[key], full[key], "{key}");
+    }
+    let packed = base64::engine::general_purpose::STANDARD
+        .decode(block(&page, "sg-evidence").trim())
+        .unwrap();
+    let ev: Value =
+        serde_json::from_slice(&miniz_oxide::inflate::decompress_to_vec(&packed).unwrap()).unwrap();
+    let entries: Vec<&Value> = ev["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e.as_array().unwrap())
+        .collect();
+    assert!(!entries.is_empty() && !ev["docs"].as_array().unwrap().is_empty());
+    assert!(entries.iter().all(|v| v[4].is_null() && v[1].is_u64()));
+}
