@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// What precomputing the layout would cost: run the vendored ForceAtlas2 (the same code the
-// page's worker runs, with the same settings and start positions) synchronously in Node on a
-// page's graph until it settles by the page's rule (mean node movement under 0.2% of the
-// drawing's diagonal per step, twice in a row), and report the time and iterations.
+// graphology's ForceAtlas2 (the vendored code the page's worker runs, with the page's
+// settings and hash start positions) synchronously in Node on a page's graph until it settles
+// by the page's rule (mean node movement under 0.2% of the drawing's diagonal per step, twice
+// in a row): the time and iterations, to compare with the layout silkgraph now computes when
+// it writes the page (src/export/layout.rs).
 //
 //     node bench/view_layout.js PAGE.html [STEP_ITERATIONS]
 const fs = require("fs");

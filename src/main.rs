@@ -33,6 +33,8 @@ enum Command {
     Explain(cli::explain::ExplainArgs),
     /// List an actor's neighbors, how they are related, and the sentences that say so
     Neighbors(cli::neighbors::NeighborsArgs),
+    /// Convert a graph file (JSON snapshot, GraphML, GEXF) to another format, e.g. the HTML view
+    Convert(cli::convert::ConvertArgs),
     /// Compare two graphs (snapshots or corpora): exit 0 when equal, 1 when different
     Diff(cli::diff::DiffArgs),
     /// Merge JSON snapshots of disjoint parts of a corpus (extract --mergeable) into the graph of the whole
@@ -76,6 +78,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Gazetteer(c) => cli::gazetteer::run(c),
         Command::Explain(a) => cli::explain::run(a),
         Command::Neighbors(a) => cli::neighbors::run(a),
+        Command::Convert(a) => cli::convert::run(a),
         Command::Diff(a) => cli::diff::run(a),
         Command::Merge(a) => cli::merge::run(a),
         Command::Stats(a) => cli::stats::run(a),

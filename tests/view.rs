@@ -72,6 +72,18 @@ fn html_page_holds_the_graph_and_nothing_external() {
         assert_eq!(rel, &j["relation"]);
         assert_eq!(e[3], j["weight"]);
     }
+    // Laid out by silkgraph: x and y per node, finite, spread out (not one point).
+    let xy: Vec<f64> = data["layout"]["xy"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(xy.len(), 2 * ids(&json).len());
+    assert!(xy.iter().all(|v| v.is_finite()));
+    let xs: std::collections::BTreeSet<i64> = xy.iter().step_by(2).map(|v| *v as i64).collect();
+    assert!(xs.len() > ids(&json).len() / 4, "positions spread out");
+    assert!(data["layout"]["iterations"].as_u64().unwrap() > 0);
     // Self-contained: no script, style or image is fetched from anywhere.
     for needle in [
         "src=\"http",

@@ -1,5 +1,6 @@
 // silkgraph interactive view: sigma.js draws a graphology graph built from the embedded
-// data block; ForceAtlas2 runs in a web worker until the layout settles.
+// data block, at the positions silkgraph computed (ForceAtlas2, src/export/layout.rs);
+// "Resume layout" runs graphology's ForceAtlas2 in a web worker from there.
 (function () {
   "use strict";
   const V = window.SilkgraphVendor;
@@ -38,41 +39,52 @@
   const edgeDiffKey = data.edge_keys.indexOf("diff");
   state.byDiff = diffKey >= 0;
 
-  // Deterministic start positions (a hash of the id), so a page opens the same way twice.
+  // Deterministic start positions (a hash of the id), so a page opens the same way twice;
+  // only used when the data block has no layout (src/export/layout.rs has the same formula).
   function hash(s) {
     let h = 2166136261;
     for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
     return (h >>> 0) / 4294967296;
   }
 
-  // Two graphs: `layoutGraph` holds every edge and is what ForceAtlas2 moves; `graph` is what
-  // sigma draws and holds only the edges of relations switched on so far, so the default
-  // typed view of a large graph does not pass 50,000 hidden co-occurrence edges through
-  // every frame. Positions are copied from one to the other a few times a second.
+  // Two graphs: `layoutGraph` (made when the layout is first resumed) holds every edge and
+  // is what ForceAtlas2 moves; `graph` is what sigma draws and holds only the edges of
+  // relations switched on so far, so the default typed view of a large graph does not pass
+  // 50,000 hidden co-occurrence edges through every frame. Positions are copied from one to
+  // the other a few times a second while the layout runs.
   const graph = new V.Graph({ multi: true, type: "mixed" });
-  const layoutGraph = new V.Graph({ multi: true, type: "mixed" });
+  let layoutGraph = null;
   const N = data.nodes.length;
+  const xy = data.layout && data.layout.xy.length === 2 * N ? data.layout.xy : null;
   const R = Math.sqrt(N) * 10;
   data.nodes.forEach((n, i) => {
-    const a = hash(n.id) * 2 * Math.PI, r = R * Math.sqrt(hash(n.id + "#"));
-    const x = r * Math.cos(a), y = r * Math.sin(a);
+    let x, y;
+    if (xy) { x = xy[2 * i]; y = xy[2 * i + 1]; }
+    else {
+      const a = hash(n.id) * 2 * Math.PI, r = R * Math.sqrt(hash(n.id + "#"));
+      x = r * Math.cos(a); y = r * Math.sin(a);
+    }
     graph.addNode(n.id, {
       x, y,
       size: 2 + 1.6 * Math.log(1 + n.mentions),
       label: n.label, color: TYPE_COLORS[n.type] || "#999", i,
       diffColor: n.x && n.x.color,
     });
-    layoutGraph.addNode(n.id, { x, y });
   });
   const EDGE = { s: 0, t: 1, r: 2, w: 3, sym: 4, status: 5, weapons: 6, years: 7, total: 8, inferred: 9, x: 10 };
   const byRelation = data.relations.map(() => []);
-  data.edges.forEach((e, i) => {
-    byRelation[e[EDGE.r]].push(i);
-    const s = data.nodes[e[EDGE.s]].id, t = data.nodes[e[EDGE.t]].id;
-    const lw = { lw: 1 + Math.log(e[EDGE.w]) };
-    if (e[EDGE.sym]) layoutGraph.addUndirectedEdge(s, t, lw);
-    else layoutGraph.addDirectedEdge(s, t, lw);
-  });
+  data.edges.forEach((e, i) => byRelation[e[EDGE.r]].push(i));
+  function makeLayoutGraph() {
+    const g = new V.Graph({ multi: true, type: "mixed" });
+    graph.forEachNode((id, a) => g.addNode(id, { x: a.x, y: a.y }));
+    for (const e of data.edges) {
+      const s = data.nodes[e[EDGE.s]].id, t = data.nodes[e[EDGE.t]].id;
+      const lw = { lw: 1 + Math.log(e[EDGE.w]) };
+      if (e[EDGE.sym]) g.addUndirectedEdge(s, t, lw);
+      else g.addDirectedEdge(s, t, lw);
+    }
+    return g;
+  }
   const loaded = new Set();
   // Add the edges of the relations switched on that `graph` does not hold yet.
   function loadEdges() {
@@ -130,13 +142,34 @@
 
   renderer.once("afterRender", () => {
     view.firstFrameMs = performance.now() - t0;
+    // Laid out by silkgraph: settled as soon as it is drawn.
+    if (xy && view.settledMs === null) {
+      view.settledMs = view.firstFrameMs;
+      view.iterations = 0;
+    }
   });
+  view.precomputedIterations = xy ? data.layout.iterations : null;
 
   // Layout: ForceAtlas2 in a worker (one message per iteration); stopped once nodes move, on
   // average, less than 0.2% of the drawing's diagonal in 10 iterations, twice in a row (or
-  // after 60 s), so an idle page costs no CPU. bench/view_layout.js applies the same rule.
-  const settings = V.forceAtlas2.inferSettings(layoutGraph);
-  const layout = new V.FA2Layout(layoutGraph, { settings, getEdgeWeight: "lw" });
+  // after 60 s), so an idle page costs no CPU. src/export/layout.rs and
+  // bench/view_layout.js apply the same rule.
+  let layout = null;
+  function ensureLayout() {
+    if (layout) return;
+    layoutGraph = makeLayoutGraph();
+    const settings = V.forceAtlas2.inferSettings(layoutGraph);
+    layout = new V.FA2Layout(layoutGraph, { settings, getEdgeWeight: "lw" });
+    layoutGraph.on("eachNodeAttributesUpdated", () => {
+      if (!layout.isRunning()) return;
+      view.layoutIterations = ++iterations;
+      if (iterations % STEP === 0) sample();
+      if (layout.isRunning()) copyPositions(false);
+    });
+    window.silkgraphDebug.layout = layout;
+    window.silkgraphDebug.layoutGraph = layoutGraph;
+  }
+  const running = () => layout !== null && layout.isRunning();
   const STEP = 10;
   let prev = null, calm = 0, iterations = 0, lastCopy = 0, renderMs = 0, capTimer = null;
   function positions() {
@@ -148,6 +181,7 @@
   // Copy the layout to the drawing, at most once per three drawing times, so drawing never
   // takes most of the main thread (the worker waits on it between iterations).
   function copyPositions(force) {
+    if (!layoutGraph) return;
     const now = performance.now();
     if (!force && now - lastCopy < Math.max(100, 3 * renderMs)) return;
     lastCopy = now;
@@ -182,26 +216,24 @@
     }
     prev = p;
   }
-  layoutGraph.on("eachNodeAttributesUpdated", () => {
-    if (!layout.isRunning()) return;
-    if (++iterations % STEP === 0) sample();
-    if (layout.isRunning()) copyPositions(false);
-  });
   function startLayout() {
     if (N < 2) { view.settledMs = performance.now() - t0; return; }
+    ensureLayout();
     prev = null; calm = 0;
     layout.start();
+    view.layoutRunning = true;
     clearTimeout(capTimer);
     capTimer = setTimeout(() => { if (layout.isRunning()) settle(); }, 60000);
     $("layout-toggle").textContent = "Stop layout";
   }
   function stopLayout() {
-    layout.stop();
+    if (layout) layout.stop();
+    view.layoutRunning = false;
     clearTimeout(capTimer);
     copyPositions(true);
     $("layout-toggle").textContent = "Resume layout";
   }
-  $("layout-toggle").addEventListener("click", () => (layout.isRunning() ? stopLayout() : startLayout()));
+  $("layout-toggle").addEventListener("click", () => (running() ? stopLayout() : startLayout()));
 
   // Counts and filters.
   function refresh() {
@@ -287,12 +319,16 @@
   function fillEvidence(box, i) {
     loadEvidence().then((ev) => {
       const list = el("ol", { className: "evidence" });
+      // Co-occurrence evidence carries no text; typed evidence has none when the page was
+      // converted from GraphML or GEXF, which keep only where the sentence is.
+      const missing = data.relations[data.edges[i][EDGE.r]] === CO
+        ? "(co-occurrence: sentence at bytes " : "(sentence text not in the graph file: bytes ";
       for (const [d, sentence, start, end, text, rule, resolved] of ev.edges[i]) {
         const where = ev.docs[d] + ", sentence " + sentence + (rule ? ", rule " + rule : "")
           + (resolved ? ", " + resolved : "");
         list.append(el("li", { className: "evidence-item" },
           el("div", { className: "where" }, where),
-          el("div", { className: "text" }, text || "(co-occurrence: sentence at bytes " + start + "\u2013" + end + ")")));
+          el("div", { className: "text" }, text || missing + start + "\u2013" + end + ")")));
       }
       const e = data.edges[i];
       if (e[EDGE.total] > ev.edges[i].length) {
@@ -404,9 +440,12 @@
     }
   });
 
-  refresh();
-  startLayout();
   // Kept apart from silkgraphView, which tests read back as JSON.
-  window.silkgraphDebug = { renderer, layout, graph, layoutGraph };
+  window.silkgraphDebug = { renderer, graph, layout: null, layoutGraph: null };
+  view.layoutRunning = false;
+  view.layoutIterations = 0;
+  refresh();
+  if (xy) $("layout-toggle").textContent = "Resume layout";
+  else startLayout();
   view.ready = true;
 })();

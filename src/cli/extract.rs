@@ -276,7 +276,7 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
 
 /// The error for an output whose extension names no format: the formats are listed from
 /// [`Format`] itself, so a new format shows up here by itself.
-fn unknown_format(path: &Path) -> anyhow::Error {
+pub(super) fn unknown_format(path: &Path) -> anyhow::Error {
     use clap::ValueEnum;
     let names: Vec<String> = Format::value_variants()
         .iter()

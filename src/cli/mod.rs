@@ -1,6 +1,7 @@
 //! The commands, one module each, and what they share: the gazetteer options, the report
 //! format, option ranges, where inputs are opened ([`input`]) and outputs written ([`io`]).
 
+pub mod convert;
 pub mod diff;
 pub mod explain;
 pub mod extract;

@@ -7,7 +7,9 @@
 //! Layout of the data block (`<script id="sg-data" type="application/json">`):
 //! `nodes` are objects; `edges` are arrays, to keep 50,000 edges small:
 //! `[source index, target index, relation index, weight, symmetric, status, weapons, years,
-//! evidence total, inferred, decoration]`. The evidence block (`sg-evidence`, base64 of raw
+//! evidence total, inferred, decoration]`. `layout` holds the positions silkgraph computed
+//! ([`super::layout`]): `{"iterations": n, "xy": [x0, y0, x1, y1, ...]}` in node order, so
+//! the page draws the graph laid out at once. The evidence block (`sg-evidence`, base64 of raw
 //! deflate) holds `{"docs": [...], "edges": [[[doc index, sentence, start, end, text, rule,
 //! resolved], ...], ...]}` in edge order.
 
@@ -36,6 +38,15 @@ struct ViewData<'a> {
     edge_keys: Vec<&'a str>,
     nodes: Vec<ViewNode<'a>>,
     edges: Vec<ViewEdge<'a>>,
+    layout: ViewLayout,
+}
+
+#[derive(Serialize)]
+struct ViewLayout {
+    /// ForceAtlas2 iterations run (0: too few nodes to move).
+    iterations: usize,
+    /// x and y of node 0, then of node 1, ...: one flat array is the smallest JSON.
+    xy: Vec<f64>,
 }
 
 #[derive(Serialize)]
@@ -110,6 +121,20 @@ pub fn render(graph: &KnowledgeGraph, decoration: Option<&Decoration>) -> String
     let relations: Vec<&str> = graph.relations().into_iter().collect();
     let rel_index: std::collections::HashMap<&str, usize> =
         relations.iter().enumerate().map(|(i, r)| (*r, i)).collect();
+    let ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
+    // The page's ForceAtlas2 edge weight, 1 + ln(weight), so a layout resumed in the page
+    // continues this one.
+    let layout_edges: Vec<(usize, usize, f64)> = edges
+        .iter()
+        .map(|e| {
+            (
+                index[e.source.as_str()],
+                index[e.target.as_str()],
+                1.0 + (e.weight.max(1) as f64).ln(),
+            )
+        })
+        .collect();
+    let laid = super::layout::layout(&ids, &layout_edges);
     let data = ViewData {
         version: 1,
         meta: &graph.meta,
@@ -151,6 +176,14 @@ pub fn render(graph: &KnowledgeGraph, decoration: Option<&Decoration>) -> String
                 )
             })
             .collect(),
+        layout: ViewLayout {
+            iterations: laid.iterations,
+            xy: laid
+                .positions
+                .iter()
+                .flat_map(|&(x, y)| [super::layout::round(x), super::layout::round(y)])
+                .collect(),
+        },
     };
     let mut docs: Vec<&str> = Vec::new();
     let mut doc_index: std::collections::HashMap<&str, usize> = Default::default();

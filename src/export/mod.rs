@@ -11,6 +11,7 @@ mod gexf;
 mod graphml;
 mod html;
 mod json;
+mod layout;
 mod read;
 
 use std::io::Write;

@@ -5,12 +5,13 @@ Python selenium) and check what a reader does with it.
     view_test.py PAGE.html --expect-nodes N [--docs DIR] [--search Islamabad]
                  [--screenshot OUT.png] [--measure]
 
-Checks: the page draws (non-blank pixels in the graph area), the node count shown is N,
-searching the alias with the keyboard selects an entity whose panel lists typed relations,
-opening the first one (Enter) shows an evidence sentence (document, sentence, text), Escape
-clears the selection, and the browser logged no error. --measure waits for the layout to
-settle and prints {"first_frame_ms", "settled_ms"} as JSON. Exit 0 when all hold, 1 when a
-check fails, 3 when the browser cannot be started.
+Checks: the page opens laid out by silkgraph (settled at its first frame, no layout running),
+draws (non-blank pixels in the graph area), the node count shown is N, searching the alias
+with the keyboard selects an entity whose panel lists typed relations, opening the first one
+(Enter) shows an evidence sentence (document, sentence, text), Escape clears the selection,
+"Resume layout" runs ForceAtlas2 in the worker and stops it again, and the browser logged no
+error. --measure prints {"first_frame_ms", "settled_ms", "iterations"} as JSON. Exit 0 when
+all hold, 1 when a check fails, 3 when the browser cannot be started.
 """
 
 import argparse
@@ -86,12 +87,16 @@ def run(args, driver):
     view = lambda: driver.execute_script("return window.silkgraphView || null")
     wait(lambda: (view() or {}).get("ready"), "the page script to start")
     wait(lambda: (view() or {}).get("firstFrameMs") is not None, "the first frame")
+    wait(lambda: view().get("settledMs") is not None, "the layout to settle", timeout=120)
+    v = view()
     if args.measure:
-        wait(lambda: view().get("settledMs") is not None, "the layout to settle", timeout=120)
-        v = view()
         print(json.dumps({"first_frame_ms": round(v["firstFrameMs"]),
                           "settled_ms": round(v["settledMs"]),
                           "iterations": v.get("iterations")}))
+    check((v.get("precomputedIterations") or 0) > 0 and not v.get("layoutRunning")
+          and v["settledMs"] == v["firstFrameMs"],
+          f"the page opens laid out ({v.get('precomputedIterations')} ForceAtlas2 iterations "
+          "by silkgraph), settled at its first frame, no layout running")
 
     shot = driver.find_element(By.ID, "graph").screenshot_as_base64
     ink = driver.execute_async_script(COUNT_INK, "data:image/png;base64," + shot)
@@ -139,6 +144,19 @@ def run(args, driver):
     wait(lambda: not driver.find_elements(By.CSS_SELECTOR, "#panel h2"), "Escape to clear")
     check(driver.switch_to.active_element.get_attribute("id") == "search",
           "Escape clears the selection and returns to the search box")
+
+    toggle = driver.find_element(By.ID, "layout-toggle")
+    check(toggle.text == "Resume layout", f"the layout button offers to resume ({toggle.text!r})")
+    toggle.click()
+    check(view().get("layoutRunning") and toggle.text == "Stop layout",
+          "Resume layout starts ForceAtlas2 in the worker")
+    wait(lambda: view().get("layoutIterations", 0) > 0, "the resumed layout to iterate")
+    # Resumed from silkgraph's positions, the page's own rule finds the layout settled
+    # within a few samples and stops it (the same function the Stop button calls).
+    wait(lambda: not view().get("layoutRunning"), "the resumed layout to settle", timeout=120)
+    n = view().get("layoutIterations")
+    check(toggle.text == "Resume layout" and n <= 100,
+          f"the resumed layout settles again after {n} iterations and the button offers to resume")
 
     errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
     check(not errors, f"no console errors {errors}")
