@@ -74,8 +74,78 @@ fn node_link(g: &KnowledgeGraph) -> NodeLinkRef<'_> {
 
 /// Write the JSON to `w` as it is produced (no copy of the document in memory).
 pub fn write(g: &KnowledgeGraph, mut w: impl std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut w, &node_link(g))?;
-    w.write_all(b"\n")
+    let link = node_link(g);
+    if rayon::current_num_threads() <= 1 || link.edges.len() <= 256 {
+        serde_json::to_writer_pretty(&mut w, &link)?;
+        return w.write_all(b"\n");
+    }
+    write_in_parallel(link, w)
+}
+
+/// [`write`] with the edges (most of the file) rendered in parallel blocks: each is
+/// serde_json's pretty output of the edge alone, indented to its depth (JSON text holds no
+/// raw line break inside a string, so indenting after each line break is exact), joined as
+/// the pretty printer joins array values. The bytes are those of the serial writer (tested).
+fn write_in_parallel(link: NodeLinkRef<'_>, mut w: impl std::io::Write) -> std::io::Result<()> {
+    let NodeLinkRef {
+        directed,
+        multigraph,
+        graph,
+        nodes,
+        edges,
+        merge,
+    } = link;
+    let head = NodeLinkRef {
+        directed,
+        multigraph,
+        graph,
+        nodes,
+        edges: Vec::new(),
+        merge: None,
+    };
+    let head = serde_json::to_string_pretty(&head)?;
+    const NO_EDGES: &str = "\n  \"edges\": []\n}";
+    let head = head
+        .strip_suffix(NO_EDGES)
+        .expect("the edges are the last field written");
+    w.write_all(head.as_bytes())?;
+    w.write_all(b"\n  \"edges\": [")?;
+    let mut out = String::with_capacity(1 << 17);
+    let mut flush = |o: &mut String| -> std::io::Result<()> {
+        if o.len() >= 1 << 16 {
+            w.write_all(o.as_bytes())?;
+            o.clear();
+        }
+        Ok(())
+    };
+    super::render_in_order(&edges, &mut out, &mut flush, |out, i, e| {
+        out.push_str(if i == 0 { "\n    " } else { ",\n    " });
+        let text = serde_json::to_string_pretty(e).expect("an edge serialises");
+        push_indented(out, &text, "    ");
+    })?;
+    w.write_all(out.as_bytes())?;
+    w.write_all(b"\n  ]")?;
+    if let Some(m) = merge {
+        w.write_all(b",\n  \"merge\": ")?;
+        let text = serde_json::to_string_pretty(&m)?;
+        let mut indented = String::with_capacity(text.len() + text.len() / 8);
+        push_indented(&mut indented, &text, "  ");
+        w.write_all(indented.as_bytes())?;
+    }
+    w.write_all(b"\n}\n")
+}
+
+/// `text` appended to `out` with `indent` after each line break.
+fn push_indented(out: &mut String, text: &str, indent: &str) {
+    let mut lines = text.split('\n');
+    if let Some(first) = lines.next() {
+        out.push_str(first);
+    }
+    for line in lines {
+        out.push('\n');
+        out.push_str(indent);
+        out.push_str(line);
+    }
 }
 
 pub fn render(g: &KnowledgeGraph) -> String {
@@ -183,4 +253,43 @@ pub fn from_json(name: &Path, text: &str) -> Result<KnowledgeGraph> {
 pub fn load_snapshot(path: &Path) -> Result<KnowledgeGraph> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     from_json(path, &text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{ExtractOptions, GazetteerConfig, Pipeline};
+
+    /// The parallel writer must give the serial writer's bytes, merge section included.
+    #[test]
+    fn json_written_in_parallel_is_the_serial_bytes() {
+        let p = Pipeline::load(&GazetteerConfig::default()).unwrap();
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let sources = crate::corpus::collect_sources(&[seeds]).unwrap();
+        for mergeable in [false, true] {
+            let options = ExtractOptions {
+                mergeable,
+                ..Default::default()
+            };
+            let (g, _) = p.extract(&sources, &options, |_| {}, |_| {}).unwrap();
+            assert!(g.edge_count() > 256, "enough edges for the parallel path");
+            let written = |threads: usize| {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                pool.install(|| {
+                    let mut out = Vec::new();
+                    write(&g, &mut out).unwrap();
+                    out
+                })
+            };
+            let serial = written(1);
+            assert!(serial.ends_with(b"\n}\n"));
+            assert_eq!(
+                String::from_utf8(written(3)).unwrap(),
+                String::from_utf8(serial).unwrap()
+            );
+        }
+    }
 }
