@@ -263,27 +263,6 @@ impl NodeCache {
     }
 }
 
-/// Keys of the sentences already counted, in shards by the key's top bits: a hash table
-/// grows by doubling and holds both sizes while it moves, so one table of the five million
-/// keys of 1 GB of news would briefly need half as much again; a shard needs 1/64 of that.
-#[derive(Default)]
-struct SentenceKeys {
-    shards: Vec<FxHashSet<u64>>,
-}
-
-impl SentenceKeys {
-    const SHARD_BITS: u32 = 6;
-
-    /// True when `key` was not there yet.
-    fn insert(&mut self, key: u64) -> bool {
-        if self.shards.is_empty() {
-            self.shards
-                .resize_with(1 << Self::SHARD_BITS, FxHashSet::default);
-        }
-        self.shards[(key >> (64 - Self::SHARD_BITS)) as usize].insert(key)
-    }
-}
-
 /// What the serial merge accumulates.
 struct MergeState {
     graph: KnowledgeGraph,
@@ -291,7 +270,7 @@ struct MergeState {
     report: ExtractReport,
     skipped_by_rule: Vec<u64>,
     /// Keys of sentences already counted (only those naming an entity).
-    seen: SentenceKeys,
+    seen: FxHashSet<u64>,
     /// Keys of documents already counted.
     seen_docs: FxHashSet<u64>,
     doc: OpenDoc,
@@ -314,7 +293,7 @@ impl MergeState {
             cache: NodeCache::default(),
             report: ExtractReport::default(),
             skipped_by_rule: vec![0; rules],
-            seen: SentenceKeys::default(),
+            seen: FxHashSet::default(),
             seen_docs: FxHashSet::default(),
             doc: OpenDoc::default(),
             doc_no: 0,
@@ -829,7 +808,7 @@ impl Pipeline {
         graph: &mut KnowledgeGraph,
         cache: &mut NodeCache,
         report: &mut ExtractReport,
-        seen: &mut SentenceKeys,
+        seen: &mut FxHashSet<u64>,
         doc: &mut OpenDoc,
         a: &DocAnalysis,
         place: DocPlace,

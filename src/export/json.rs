@@ -111,18 +111,14 @@ fn write_in_parallel(link: NodeLinkRef<'_>, mut w: impl std::io::Write) -> std::
     w.write_all(head.as_bytes())?;
     w.write_all(b"\n  \"edges\": [")?;
     let mut out = String::with_capacity(1 << 17);
-    let mut flush = |o: &mut String| -> std::io::Result<()> {
-        if o.len() >= 1 << 16 {
-            w.write_all(o.as_bytes())?;
-            o.clear();
-        }
-        Ok(())
-    };
-    super::render_in_order(&edges, &mut out, &mut flush, |out, i, e| {
-        out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-        let text = serde_json::to_string_pretty(e).expect("an edge serialises");
-        push_indented(out, &text, "    ");
-    })?;
+    {
+        let mut flush = super::flush_into(&mut w);
+        super::render_in_order(&edges, &mut out, &mut flush, |out, i, e| {
+            out.push_str(if i == 0 { "\n    " } else { ",\n    " });
+            let text = serde_json::to_string_pretty(e).expect("an edge serialises");
+            push_indented(out, &text, "    ");
+        })?;
+    }
     w.write_all(out.as_bytes())?;
     w.write_all(b"\n  ]")?;
     if let Some(m) = merge {

@@ -162,21 +162,14 @@ pub fn write_to(
     opts: &ExportOptions,
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let mut flush = |out: &mut String| -> std::io::Result<()> {
-        if out.len() >= 1 << 16 {
-            w.write_all(out.as_bytes())?;
-            out.clear();
-        }
-        Ok(())
-    };
     let rest = match format {
         Format::Json => return json::write(graph, w),
         Format::Csv => return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             "CSV is two tables (nodes and edges): write it to files with -o DIR/ or -o NAME.csv",
         )),
-        Format::Graphml => graphml::render_into(graph, opts, None, &mut flush)?,
-        Format::Gexf => gexf::render_into(graph, opts, None, &mut flush)?,
+        Format::Graphml => graphml::render_into(graph, opts, None, &mut flush_into(w))?,
+        Format::Gexf => gexf::render_into(graph, opts, None, &mut flush_into(w))?,
         Format::Dot => dot::render(graph),
         Format::Html => html::render(graph, None),
     };
@@ -341,6 +334,19 @@ pub(crate) fn write_evidence(out: &mut String, e: &Edge, mut doc: impl FnMut(&mu
         if let Some(d) = v.date {
             let _ = write!(out, "@{d}");
         }
+    }
+}
+
+/// The `flush` of the text exporters: writes the buffer to `w` once it holds 64 KB.
+pub(crate) fn flush_into<W: Write + ?Sized>(
+    w: &mut W,
+) -> impl FnMut(&mut String) -> std::io::Result<()> + '_ {
+    move |out: &mut String| {
+        if out.len() >= 1 << 16 {
+            w.write_all(out.as_bytes())?;
+            out.clear();
+        }
+        Ok(())
     }
 }
 
