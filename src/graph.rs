@@ -107,7 +107,7 @@ impl Node {
 ///
 /// Serialized with the fields `doc`, `sentence`, `start`, `end` and, when present, `text`,
 /// `rule` and `resolved`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(from = "EvidenceFields")]
 pub struct Evidence {
     /// Shared by every evidence entry of the document (`Arc`): a corpus has few documents
@@ -125,6 +125,34 @@ pub struct Evidence {
     /// takes 56 bytes with its date (48 without) instead of 120 (1 GB of distinct text:
     /// 1.1 M entries).
     detail: Option<Box<EvidenceDetail>>,
+}
+
+/// Ordered by field, as written: document, sentence, span, date, detail.
+impl Ord for Evidence {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        // The entries of a document share its `Arc`: the merge compares each new entry with
+        // an edge's last one, mostly of the same document, so equal pointers skip the bytes.
+        let doc = if Arc::ptr_eq(&self.doc, &other.doc) {
+            std::cmp::Ordering::Equal
+        } else {
+            self.doc.cmp(&other.doc)
+        };
+        doc.then_with(|| {
+            (self.sentence, self.start, self.end, self.date, &self.detail).cmp(&(
+                other.sentence,
+                other.start,
+                other.end,
+                other.date,
+                &other.detail,
+            ))
+        })
+    }
+}
+
+impl PartialOrd for Evidence {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 /// The optional parts of [`Evidence`] (ordered as they compare).

@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use super::{
-    edge_decor, join, node_size, type_rgb, write_evidence, xml_escape, xml_escape_into, Decoration,
+    edge_decor, join, node_size, push_weight, type_rgb, write_evidence, xml_escape, xml_escape_into, Decoration,
     Directions, ExportOptions,
 };
 use crate::graph::KnowledgeGraph;
@@ -169,15 +169,16 @@ pub(crate) fn render_into(
         };
         let ed = edge_decor(decor, e);
         let interval = interval_attrs(dynamic, ed.and_then(|x| x.interval));
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "      <edge id=\"e{i}\" source=\"{}\" target=\"{}\" type=\"{ty}\" kind=\"{}\" label=\"{}\" weight=\"{:.1}\"{interval}>",
+            "      <edge id=\"e{i}\" source=\"{}\" target=\"{}\" type=\"{ty}\" kind=\"{}\" label=\"{}\" weight=\"",
             xml_escape(&e.source),
             xml_escape(&e.target),
             xml_escape(&e.relation),
             xml_escape(&e.relation),
-            e.weight as f64
         );
+        push_weight(out, e.weight);
+        let _ = writeln!(out, "\"{interval}>");
         out.push_str("        <attvalues>\n");
         attvalue(out, "relation", &e.relation);
         attvalue(out, "symmetric", if e.symmetric { "true" } else { "false" });
@@ -191,7 +192,7 @@ pub(crate) fn render_into(
             attvalue(out, "years", &join(&e.years));
         }
         attvalue(out, "inferred", if e.inferred { "true" } else { "false" });
-        attvalue(out, "evidence_count", &e.evidence_total().to_string());
+        attvalue(out, "evidence_count", itoa::Buffer::new().format(e.evidence_total()));
         out.push_str("          <attvalue for=\"evidence\" value=\"");
         write_evidence(out, e, xml_escape_into);
         out.push_str("\"/>\n");

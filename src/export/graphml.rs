@@ -12,7 +12,7 @@
 use std::fmt::Write;
 
 use super::{
-    edge_decor, hex, join, node_size, type_rgb, write_evidence, xml_escape, xml_escape_into,
+    edge_decor, hex, join, node_size, push_weight, type_rgb, write_evidence, xml_escape, xml_escape_into,
     Decoration, Directions, ExportOptions,
 };
 use crate::graph::{Edge, KnowledgeGraph};
@@ -200,7 +200,9 @@ fn render_edge(
     );
     data(out, "edgelabel", &e.relation);
     data(out, "relation", &e.relation);
-    data(out, "weight", &format!("{:.1}", e.weight as f64));
+    out.push_str("      <data key=\"weight\">");
+    push_weight(out, e.weight);
+    out.push_str("</data>\n");
     data(out, "symmetric", if e.symmetric { "true" } else { "false" });
     if let Some(s) = e.status {
         data(out, "status", s.as_str());
@@ -212,7 +214,7 @@ fn render_edge(
         data(out, "years", &join(&e.years));
     }
     data(out, "inferred", if e.inferred { "true" } else { "false" });
-    data(out, "evidence_count", &e.evidence_total().to_string());
+    data(out, "evidence_count", itoa::Buffer::new().format(e.evidence_total()));
     out.push_str("      <data key=\"evidence\">");
     write_evidence(out, e, xml_escape_into);
     out.push_str("</data>\n");

@@ -324,16 +324,45 @@ pub(crate) fn node_size(mentions: u64) -> f64 {
 /// `%`, `;`, `#` and `@` in a document id are percent-encoded (`%25`, `%3B`, `%23`, `%40`)
 /// so the string splits back unambiguously.
 pub(crate) fn write_evidence(out: &mut String, e: &Edge, mut doc: impl FnMut(&mut String, &str)) {
-    use std::fmt::Write;
+    // An edge's entries mostly share a document (one `Arc`): its id is encoded once.
+    let mut last: Option<(&std::sync::Arc<str>, std::ops::Range<usize>)> = None;
+    let mut num = itoa::Buffer::new();
     for (k, v) in e.evidence.iter().enumerate() {
         if k > 0 {
             out.push_str("; ");
         }
-        doc(out, &percent_encode_id(&v.doc));
-        let _ = write!(out, "#{}@{}-{}", v.sentence, v.start, v.end);
+        match &last {
+            Some((d, at)) if std::sync::Arc::ptr_eq(d, &v.doc) => {
+                out.extend_from_within(at.clone());
+            }
+            _ => {
+                let from = out.len();
+                doc(out, &percent_encode_id(&v.doc));
+                last = Some((&v.doc, from..out.len()));
+            }
+        }
+        out.push('#');
+        out.push_str(num.format(v.sentence));
+        out.push('@');
+        out.push_str(num.format(v.start));
+        out.push('-');
+        out.push_str(num.format(v.end));
         if let Some(d) = v.date {
+            use std::fmt::Write;
             let _ = write!(out, "@{d}");
         }
+    }
+}
+
+/// Push an edge weight as `{:.1}` of its `f64` writes it ("3.0"), without float formatting
+/// while the conversion is exact.
+pub(crate) fn push_weight(out: &mut String, weight: u64) {
+    if weight <= 1 << 53 {
+        out.push_str(itoa::Buffer::new().format(weight));
+        out.push_str(".0");
+    } else {
+        use std::fmt::Write;
+        let _ = write!(out, "{:.1}", weight as f64);
     }
 }
 
