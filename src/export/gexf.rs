@@ -8,8 +8,8 @@
 use std::fmt::Write;
 
 use super::{
-    edge_decor, join, node_size, push_weight, type_rgb, write_evidence, xml_escape, xml_escape_into, Decoration,
-    Directions, ExportOptions,
+    edge_decor, join, node_size, push_weight, type_rgb, write_evidence, xml_escape,
+    xml_escape_into, Decoration, Directions, ExportOptions,
 };
 use crate::graph::KnowledgeGraph;
 
@@ -192,7 +192,11 @@ pub(crate) fn render_into(
             attvalue(out, "years", &join(&e.years));
         }
         attvalue(out, "inferred", if e.inferred { "true" } else { "false" });
-        attvalue(out, "evidence_count", itoa::Buffer::new().format(e.evidence_total()));
+        attvalue(
+            out,
+            "evidence_count",
+            itoa::Buffer::new().format(e.evidence_total()),
+        );
         out.push_str("          <attvalue for=\"evidence\" value=\"");
         write_evidence(out, e, xml_escape_into);
         out.push_str("\"/>\n");

@@ -12,8 +12,8 @@
 use std::fmt::Write;
 
 use super::{
-    edge_decor, hex, join, node_size, push_weight, type_rgb, write_evidence, xml_escape, xml_escape_into,
-    Decoration, Directions, ExportOptions,
+    edge_decor, hex, join, node_size, push_weight, type_rgb, write_evidence, xml_escape,
+    xml_escape_into, Decoration, Directions, ExportOptions,
 };
 use crate::graph::{Edge, KnowledgeGraph};
 
@@ -214,7 +214,11 @@ fn render_edge(
         data(out, "years", &join(&e.years));
     }
     data(out, "inferred", if e.inferred { "true" } else { "false" });
-    data(out, "evidence_count", itoa::Buffer::new().format(e.evidence_total()));
+    data(
+        out,
+        "evidence_count",
+        itoa::Buffer::new().format(e.evidence_total()),
+    );
     out.push_str("      <data key=\"evidence\">");
     write_evidence(out, e, xml_escape_into);
     out.push_str("</data>\n");
