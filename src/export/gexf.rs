@@ -169,16 +169,24 @@ pub(crate) fn render_into(
         };
         let ed = edge_decor(decor, e);
         let interval = interval_attrs(dynamic, ed.and_then(|x| x.interval));
-        let _ = write!(
-            out,
-            "      <edge id=\"e{i}\" source=\"{}\" target=\"{}\" type=\"{ty}\" kind=\"{}\" label=\"{}\" weight=\"",
-            xml_escape(&e.source),
-            xml_escape(&e.target),
-            xml_escape(&e.relation),
-            xml_escape(&e.relation),
-        );
+        // Pushed piece by piece: `format_args!` machinery was a third of rendering an edge.
+        out.push_str("      <edge id=\"e");
+        out.push_str(itoa::Buffer::new().format(i));
+        out.push_str("\" source=\"");
+        xml_escape_into(out, &e.source);
+        out.push_str("\" target=\"");
+        xml_escape_into(out, &e.target);
+        out.push_str("\" type=\"");
+        out.push_str(ty);
+        out.push_str("\" kind=\"");
+        xml_escape_into(out, &e.relation);
+        out.push_str("\" label=\"");
+        xml_escape_into(out, &e.relation);
+        out.push_str("\" weight=\"");
         push_weight(out, e.weight);
-        let _ = writeln!(out, "\"{interval}>");
+        out.push('"');
+        out.push_str(&interval);
+        out.push_str(">\n");
         out.push_str("        <attvalues>\n");
         attvalue(out, "relation", &e.relation);
         attvalue(out, "symmetric", if e.symmetric { "true" } else { "false" });
