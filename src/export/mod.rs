@@ -325,22 +325,19 @@ pub(crate) fn node_size(mentions: u64) -> f64 {
 /// so the string splits back unambiguously.
 pub(crate) fn write_evidence(out: &mut String, e: &Edge, mut doc: impl FnMut(&mut String, &str)) {
     // An edge's entries mostly share a document (one `Arc`): its id is encoded once.
-    let mut last: Option<(&std::sync::Arc<str>, std::ops::Range<usize>)> = None;
+    let mut last: Option<&std::sync::Arc<str>> = None;
+    let mut encoded = String::new();
     let mut num = itoa::Buffer::new();
     for (k, v) in e.evidence.iter().enumerate() {
         if k > 0 {
             out.push_str("; ");
         }
-        match &last {
-            Some((d, at)) if std::sync::Arc::ptr_eq(d, &v.doc) => {
-                out.extend_from_within(at.clone());
-            }
-            _ => {
-                let from = out.len();
-                doc(out, &percent_encode_id(&v.doc));
-                last = Some((&v.doc, from..out.len()));
-            }
+        if !last.is_some_and(|d| std::sync::Arc::ptr_eq(d, &v.doc)) {
+            encoded.clear();
+            doc(&mut encoded, &percent_encode_id(&v.doc));
+            last = Some(&v.doc);
         }
+        out.push_str(&encoded);
         out.push('#');
         out.push_str(num.format(v.sentence));
         out.push('@');
