@@ -201,6 +201,8 @@ pub struct Pipeline {
     /// relation and text rules): mergeable snapshots record it. [`Self::new`] cannot see
     /// the files its gazetteer came from; its callers set this if they merge.
     pub fingerprint: u64,
+    /// Each analysing thread's memo of relations ([`crate::relations::RelationMemo`]).
+    relation_memo: thread_local::ThreadLocal<std::cell::RefCell<crate::relations::RelationMemo>>,
 }
 
 /// A read item after analysis.
@@ -395,7 +397,17 @@ impl Pipeline {
             rules,
             patterns,
             fingerprint: base_fingerprint().finish(),
+            relation_memo: Default::default(),
         })
+    }
+
+    /// How many sentences took their relations from an earlier copy
+    /// ([`crate::relations::RelationMemo`]), over every thread that analysed.
+    pub fn relations_reused(&mut self) -> u64 {
+        self.relation_memo
+            .iter_mut()
+            .map(|m| m.get_mut().hits)
+            .sum()
     }
 
     /// Split, tag and relate one document.
@@ -500,8 +512,15 @@ impl Pipeline {
                     held.extend(std::iter::repeat(i).zip(out as Vec<Mention>));
                 }
             }
-            self.rules
-                .relate_document(&self.gazetteer, &text, &folded, &spots, &mut sentences);
+            let mut memo = self.relation_memo.get_or_default().borrow_mut();
+            self.rules.relate_document(
+                &self.gazetteer,
+                &text,
+                &folded,
+                &spots,
+                &mut sentences,
+                Some(&mut memo),
+            );
             for (i, m) in held {
                 let ms = &mut sentences[i].mentions;
                 let at = ms.partition_point(|x| x.start < m.start);

@@ -5,7 +5,8 @@
 use super::sentence::PREPOSITIONS;
 use super::sentence::{Arg, SentenceView};
 use super::{Hit, Marker};
-use crate::gazetteer::{EntityIdx, EntityType};
+use crate::gazetteer::{EntityIdx, EntityType, Gazetteer};
+use crate::matcher::Mention;
 use crate::text::{is_word_char, Folded};
 
 /// Where a reference word was seen: original byte span, and whether it names a pair.
@@ -80,36 +81,189 @@ impl ReferenceSpotter {
 }
 
 /// What earlier sentences of the document leave for references.
+///
+/// Reads go through methods that note them (`consulted`): a sentence whose relations did
+/// not read the context relates the same way wherever it appears, so a copy of it can
+/// reuse them ([`RelationMemo`]).
 #[derive(Debug, Clone, Default)]
 pub struct DocContext {
     /// The actor the previous sentence was about.
-    pub(super) topic: Option<EntityIdx>,
+    topic: Option<EntityIdx>,
     /// The last pair of coordinated actors.
-    pub(super) pair: Option<(EntityIdx, EntityIdx)>,
+    pair: Option<(EntityIdx, EntityIdx)>,
     /// Actors of the previous sentence, in order.
-    pub(super) prev_actors: Vec<EntityIdx>,
+    prev_actors: Vec<EntityIdx>,
     /// Corridors named so far, the latest last (for "the pipeline", "the route").
-    pub(super) corridors: Vec<EntityIdx>,
+    corridors: Vec<EntityIdx>,
+    /// Whether a read happened since [`Self::start_sentence`].
+    consulted: std::cell::Cell<bool>,
 }
 
 impl DocContext {
+    pub(super) fn topic(&self) -> Option<EntityIdx> {
+        self.consulted.set(true);
+        self.topic
+    }
+
+    pub(super) fn pair(&self) -> Option<(EntityIdx, EntityIdx)> {
+        self.consulted.set(true);
+        self.pair
+    }
+
+    pub(super) fn prev_actors(&self) -> &[EntityIdx] {
+        self.consulted.set(true);
+        &self.prev_actors
+    }
+
+    pub(super) fn corridors(&self) -> &[EntityIdx] {
+        self.consulted.set(true);
+        &self.corridors
+    }
+
+    /// A sentence that is not analysed still names the subject for a following "it".
+    pub(super) fn set_subject(&mut self, e: EntityIdx) {
+        self.topic = Some(e);
+        self.prev_actors = vec![e];
+    }
+
+    /// Forget earlier reads: the next sentence starts.
+    pub(super) fn start_sentence(&self) {
+        self.consulted.set(false);
+    }
+
+    /// Did the sentence read the context?
+    pub(super) fn consulted(&self) -> bool {
+        self.consulted.get()
+    }
+
     pub(super) fn advance(&mut self, s: &SentenceView) {
-        if let Some(t) = s.topic {
+        self.advance_with(
+            s.g,
+            s.topic,
+            s.last_pair(),
+            s.ments.iter().map(|m| m.entity),
+        );
+    }
+
+    /// What a sentence leaves: its topic, its last pair of actors, and from its mentions
+    /// (`entities`, in text order) its actors and the corridors it names.
+    pub(super) fn advance_with(
+        &mut self,
+        g: &Gazetteer,
+        topic: Option<EntityIdx>,
+        pair: Option<(EntityIdx, EntityIdx)>,
+        entities: impl Iterator<Item = EntityIdx> + Clone,
+    ) {
+        if let Some(t) = topic {
             self.topic = Some(t);
         }
-        if let Some(p) = s.last_pair() {
+        if let Some(p) = pair {
             self.pair = Some(p);
         }
-        let actors: Vec<EntityIdx> = s
-            .ments
-            .iter()
-            .filter(|m| s.is_actor(m.entity))
-            .map(|m| m.entity)
+        let actors: Vec<EntityIdx> = entities
+            .clone()
+            .filter(|&e| {
+                matches!(
+                    g.entity(e).etype,
+                    EntityType::Country | EntityType::Organization
+                )
+            })
             .collect();
         if !actors.is_empty() {
             self.prev_actors = actors;
         }
-        s.note_corridors(&mut self.corridors);
+        for e in entities {
+            if g.entity(e).etype == EntityType::Corridor {
+                self.corridors.retain(|&c| c != e);
+                self.corridors.push(e);
+            }
+        }
+        if self.corridors.len() > 8 {
+            let extra = self.corridors.len() - 8;
+            self.corridors.drain(..extra);
+        }
+    }
+}
+
+/// The relations of sentences whose analysis read no context, by a hash of the sentence's
+/// text and mentions, so that a copy of such a sentence (syndicated news repeats them) is
+/// not analysed again. Direct-mapped and of fixed size: memory stays bounded whatever the
+/// corpus, and a copy read soon after its original (the same story from another outlet, or
+/// the same day) is found. A 64-bit hash names the entry, as keys do in the merge.
+#[derive(Debug)]
+pub struct RelationMemo {
+    slots: Vec<Option<Memo>>,
+    /// Lookups that found their sentence.
+    pub hits: u64,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Memo {
+    key: u64,
+    pub(super) relations: Vec<super::RelationHit>,
+    pub(super) topic: Option<EntityIdx>,
+    pub(super) pair: Option<(EntityIdx, EntityIdx)>,
+    /// The sentence takes back the one before ("Minsk denied these allegations").
+    pub(super) retract: bool,
+}
+
+impl Default for RelationMemo {
+    fn default() -> Self {
+        Self::with_slots(1 << 14)
+    }
+}
+
+impl RelationMemo {
+    /// A memo of `slots` entries (a power of two).
+    pub fn with_slots(slots: usize) -> Self {
+        RelationMemo {
+            slots: vec![None; slots.next_power_of_two()],
+            hits: 0,
+        }
+    }
+
+    fn slot(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & (self.slots.len() - 1)
+    }
+
+    pub(super) fn get(&mut self, key: u64) -> Option<&Memo> {
+        let i = self.slot(key);
+        let found = self.slots[i].as_ref().filter(|m| m.key == key);
+        if found.is_some() {
+            self.hits += 1;
+        }
+        found
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn insert(
+        &mut self,
+        key: u64,
+        relations: &[super::RelationHit],
+        topic: Option<EntityIdx>,
+        pair: Option<(EntityIdx, EntityIdx)>,
+        retract: bool,
+    ) {
+        let i = self.slot(key);
+        self.slots[i] = Some(Memo {
+            key,
+            relations: relations.to_vec(),
+            topic,
+            pair,
+            retract,
+        });
+    }
+
+    /// The key of a sentence: its exact text and its mentions (entity, kind and span
+    /// relative to the sentence), all the relation stage reads besides the context.
+    pub(super) fn key(text: &str, offset: usize, mentions: &[Mention]) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        text.hash(&mut h);
+        for m in mentions {
+            (m.entity, m.start - offset, m.end - offset, m.kind as u8).hash(&mut h);
+        }
+        h.finish()
     }
 }
 
@@ -260,7 +414,7 @@ impl SentenceView<'_> {
                 }
                 (v.len() == 2).then_some(v)
             });
-            let pair = here.or_else(|| ctx.pair.map(|(a, b)| vec![a, b]))?;
+            let pair = here.or_else(|| ctx.pair().map(|(a, b)| vec![a, b]))?;
             if !pair.iter().all(|&e| ok(e)) {
                 return None;
             }
@@ -301,8 +455,8 @@ impl SentenceView<'_> {
                 .find(|&e| ok(e))
         });
         let e = here
-            .or(ctx.topic.filter(|&t| ok(t)))
-            .or_else(|| ctx.prev_actors.iter().rev().copied().find(|&e| ok(e)))?;
+            .or_else(|| ctx.topic().filter(|&t| ok(t)))
+            .or_else(|| ctx.prev_actors().iter().rev().copied().find(|&e| ok(e)))?;
         Some(Arg {
             resolved: Some(format!("{word} -> {}", self.g.entity(e).name)),
             entities: vec![e],

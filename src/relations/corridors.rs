@@ -137,28 +137,15 @@ impl SentenceView<'_> {
             .split_whitespace()
             .collect();
         let category = |e: EntityIdx| self.g.entity(e).category.as_deref().unwrap_or("");
-        let recent = ctx.corridors.iter().rev().copied();
+        let recent = ctx.corridors().iter().rev().copied();
         let wanted = ctx
-            .corridors
+            .corridors()
             .iter()
             .map(|&e| category(e))
             .find(|c| !c.is_empty() && words.contains(c));
         match wanted {
             Some(c) => recent.clone().find(|&e| category(e) == c),
             None => recent.clone().next(),
-        }
-    }
-
-    /// Add the corridors this sentence names to `list` (latest last, a few kept).
-    pub(super) fn note_corridors(&self, list: &mut Vec<EntityIdx>) {
-        for m in &self.ments {
-            if self.etype(m.entity) == EntityType::Corridor {
-                list.retain(|&e| e != m.entity);
-                list.push(m.entity);
-            }
-        }
-        if list.len() > 8 {
-            list.drain(..list.len() - 8);
         }
     }
 

@@ -39,7 +39,7 @@ use crate::graph::Status;
 use crate::matcher::Mention;
 use crate::pipeline::SentenceRecord;
 use crate::text::Folded;
-pub use context::{DocContext, ReferenceSpotter, Spot};
+pub use context::{DocContext, ReferenceSpotter, RelationMemo, Spot};
 use sentence::{SentenceFold, SentenceView};
 
 /// One typed relation found in a sentence.
@@ -220,6 +220,7 @@ impl RelationRules {
         folded: &Folded,
         spots: &[Spot],
         sentences: &mut [SentenceRecord],
+        mut memo: Option<&mut RelationMemo>,
     ) {
         let mut ctx = DocContext::default();
         for i in 0..sentences.len() {
@@ -251,29 +252,45 @@ impl RelationRules {
                 if let [m] = s.mentions[..] {
                     let t = g.entity(m.entity).etype;
                     if matches!(t, EntityType::Country | EntityType::Organization) {
-                        ctx.topic = Some(m.entity);
-                        ctx.prev_actors = vec![m.entity];
+                        ctx.set_subject(m.entity);
                     }
                 }
                 continue;
             }
+            let sentence = &text[s.span.start..s.span.end];
+            // A copy of a sentence that related without the context relates the same way.
+            let key = memo
+                .as_ref()
+                .map(|_| RelationMemo::key(sentence, s.span.start, &s.mentions));
+            if let (Some(memo), Some(key)) = (memo.as_deref_mut(), key) {
+                if let Some(m) = memo.get(key) {
+                    s.relations = m.relations.clone();
+                    let entities = s.mentions.iter().map(|m| m.entity);
+                    ctx.advance_with(g, m.topic, m.pair, entities);
+                    if m.retract {
+                        if let Some(prev) = before.last_mut() {
+                            prev.relations.clear();
+                        }
+                    }
+                    continue;
+                }
+            }
             // Only the relations: the marker views `explain` shows are not built here.
             let fold = SentenceFold::of_document(folded, s.span.start, s.span.end);
-            let mut view = SentenceView::new(
-                self,
-                g,
-                &text[s.span.start..s.span.end],
-                fold,
-                s.span.start,
-                &s.mentions,
-            );
+            let mut view = SentenceView::new(self, g, sentence, fold, s.span.start, &s.mentions);
+            ctx.start_sentence();
             view.relate(&ctx);
+            let consulted = ctx.consulted();
             ctx.advance(&view);
-            if view.deny && view.markers.iter().any(|h| h.marker == Marker::Retract) {
-                // "Pakistan dismissed these allegations": what the sentence before claimed.
+            // "Pakistan dismissed these allegations": what the sentence before claimed.
+            let retract = view.deny && view.markers.iter().any(|h| h.marker == Marker::Retract);
+            if retract {
                 if let Some(prev) = before.last_mut() {
                     prev.relations.clear();
                 }
+            }
+            if let (false, Some(memo), Some(key)) = (consulted, memo.as_deref_mut(), key) {
+                memo.insert(key, &view.hits, view.topic, view.last_pair(), retract);
             }
             s.relations = view.hits;
         }

@@ -204,3 +204,53 @@ fn reference_words_are_spotted_at_word_starts_only() {
     );
     assert!(super::ReferenceSpotter::new(&[("'em".into(), false)]).is_err());
 }
+
+/// Relations of each document, with the source and target names.
+fn rel_with(p: &Pipeline, text: &str) -> Vec<(String, String, String)> {
+    let a = p.analyse(Document::new("t", text), true);
+    let mut v: Vec<_> = a
+        .sentences
+        .iter()
+        .flat_map(|s| s.relations.iter())
+        .map(|h| {
+            (
+                p.gazetteer.entity(h.source).name.clone(),
+                p.rules.relation(h.relation).name.clone(),
+                p.gazetteer.entity(h.target).name.clone(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_copied_sentence_reuses_its_relations_unless_it_read_the_context() {
+    let mut p = Pipeline::load(&GazetteerConfig::default()).expect("embedded pipeline");
+    let fresh = |text: &str| rel_with(&PIPELINE, text);
+    // Stated in full: the copy in the second document reuses the first's relations.
+    let stated = "Russia delivered S-400 systems to India in 2021.";
+    let doc1 = format!("Officials met in Delhi. {stated}");
+    let doc2 = format!("A second outlet ran the story. {stated}");
+    // Stated by reference: "It" is the actor of the sentence before, different in each.
+    let by_reference = "It sold drones to Pakistan.";
+    let doc3 = format!("China is a major arms exporter. {by_reference}");
+    let doc4 = format!("Türkiye is a major arms exporter. {by_reference}");
+    let before = p.relations_reused();
+    for doc in [&doc1, &doc2, &doc3, &doc4] {
+        assert_eq!(rel_with(&p, doc), fresh(doc), "{doc}");
+    }
+    let reused = p.relations_reused() - before;
+    assert_eq!(reused, 1, "only the stated copy is reused");
+    let v3 = rel_with(&p, &doc3);
+    let v4 = rel_with(&p, &doc4);
+    assert!(has3(&v3, "China", "supplies_arms_to", "Pakistan"), "{v3:?}");
+    assert!(
+        has3(&v4, "Türkiye", "supplies_arms_to", "Pakistan"),
+        "{v4:?}"
+    );
+}
+
+fn has3(v: &[(String, String, String)], s: &str, r: &str, t: &str) -> bool {
+    v.iter().any(|x| x.0 == s && x.1 == r && x.2 == t)
+}
