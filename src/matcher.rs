@@ -973,14 +973,20 @@ struct HoldsMemo {
 
 /// Does `hay` contain `word` as a whole word (or phrase)? Both are folded.
 pub fn contains_word(hay: &str, word: &str) -> bool {
-    hay.match_indices(word).any(|(i, _)| {
+    let whole = |i: usize| {
         let before = hay[..i].chars().next_back();
         let after = hay[i + word.len()..].chars().next();
         let edge_ok = |c: Option<char>, inner: Option<char>| {
             c.is_none_or(|c| !is_word_char(c)) || inner.is_some_and(|c| !is_word_char(c))
         };
         edge_ok(before, word.chars().next()) && edge_ok(after, word.chars().next_back())
-    })
+    };
+    if word.is_empty() {
+        return hay.match_indices(word).any(|(i, _)| whole(i));
+    }
+    // memchr's searcher (SIMD) finds the non-overlapping occurrences `match_indices` would;
+    // they start at character boundaries, as `word` is not empty.
+    memchr::memmem::find_iter(hay.as_bytes(), word.as_bytes()).any(whole)
 }
 
 #[cfg(test)]

@@ -190,17 +190,21 @@ impl SentenceView<'_> {
             .get(&e)
             .map_or(&[][..], Vec::as_slice);
         names.iter().any(|f| {
-            surface.match_indices(f.as_str()).any(|(i, _)| {
-                let before_ok = surface[..i]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !is_word_char(c));
-                let after_ok = surface[i + f.len()..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| !is_word_char(c));
-                before_ok && after_ok
-            })
+            // memchr's search of a short haystack sets up nothing, where `match_indices`
+            // builds a two-way searcher for each name; both find the same non-overlapping
+            // occurrences, which start at character boundaries (a name is not empty).
+            !f.is_empty()
+                && memchr::memmem::find_iter(surface.as_bytes(), f.as_bytes()).any(|i| {
+                    let before_ok = surface[..i]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|c| !is_word_char(c));
+                    let after_ok = surface[i + f.len()..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| !is_word_char(c));
+                    before_ok && after_ok
+                })
         })
     }
 }

@@ -15,16 +15,30 @@ use crate::text::{is_word_char, Folded};
 /// "both" and "of") to `words[..count]`; false when they do not fit, as no joining phrase
 /// has more than three words.
 fn joining_words<'t>(piece: &'t str, words: &mut [&'t str; 3], count: &mut usize) -> bool {
-    for w in piece
-        .split("'s")
-        .flat_map(str::split_whitespace)
-        .filter(|w| !["the", "both", "of"].contains(w))
-    {
-        if *count == words.len() {
-            return false;
+    // The parts between "'s", as `split("'s")` gives them, without building its two-way
+    // searcher for every piece.
+    let mut rest = Some(piece);
+    while let Some(r) = rest {
+        let part = match memchr::memmem::find(r.as_bytes(), b"'s") {
+            Some(i) => {
+                rest = Some(&r[i + 2..]);
+                &r[..i]
+            }
+            None => {
+                rest = None;
+                r
+            }
+        };
+        for w in part
+            .split_whitespace()
+            .filter(|w| !["the", "both", "of"].contains(w))
+        {
+            if *count == words.len() {
+                return false;
+            }
+            words[*count] = w;
+            *count += 1;
         }
-        words[*count] = w;
-        *count += 1;
     }
     true
 }
