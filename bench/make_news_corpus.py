@@ -4,6 +4,7 @@
     make_news_corpus.py SIZE_MB OUT_DIR [--file OUT.txt] [--jsonl OUT.jsonl]
                         [--item-bytes 500] [--seeds DIR] [--news DIR]
                         [--silkgraph BIN] [--chunk-kb 512] [--seed N] [--pool 100]
+                        [--republish P]
 
 Sources, read at run time only (nothing of them is stored in the repository):
   * the seed articles (<repo>/seeds/*.txt), and
@@ -29,6 +30,12 @@ into OUT_DIR/part-NNNNN.txt files of about CHUNK_KB, like make_corpus.py;
 --file writes the same bytes as one file. --jsonl writes the same text as
 JSONL items of about --item-bytes bytes each ({"id":N,"text":...}), whole
 sentences, for the small-document case.
+
+--republish P follows a share P of the documents with a syndicated copy: a new
+first line ("Republished from a partner outlet.") and the same paragraphs, as
+wire stories reappear in other outlets. Those sentences are then exact copies
+(silkgraph reuses their relations, and counts them once). The copies count
+toward SIZE_MB; without the option the output is unchanged.
 
 The output is deterministic for a given --seed, sources and gazetteer. The last
 line on stderr gives the source's and the output's slots per MB.
@@ -140,6 +147,8 @@ def main():
     ap.add_argument("--seed", type=int, default=16)
     ap.add_argument("--pool", type=int, default=100,
                     help="aliases drawn from per entity type and alias kind (default 100)")
+    ap.add_argument("--republish", type=float, default=0.0,
+                    help="share of documents followed by a syndicated copy (default 0)")
     a = ap.parse_args()
 
     rows = load_aliases(a.silkgraph)
@@ -194,7 +203,16 @@ def main():
         seen.add(s)
         return s, len(t) // 2
 
+    # Its own generator: without --republish the main draw, and so the output, is unchanged.
+    republish = random.Random(a.seed + 1)
+    copy = None
+
     def document():
+        nonlocal copy
+        if copy is not None:
+            text, paras, n = copy
+            copy = None
+            return text, paras, n
         paras, slots = [], 0
         for _ in range(rng.randint(6, 14)):
             sents = []
@@ -204,7 +222,10 @@ def main():
                 slots += n
             paras.append(" ".join(sents))
         title, n = sentence()
-        return title.rstrip(".") + "\n\n" + "\n\n".join(paras) + "\n", paras, slots + n
+        body = "\n\n".join(paras) + "\n"
+        if a.republish > 0 and republish.random() < a.republish:
+            copy = ("Republished from a partner outlet\n\n" + body, paras, slots)
+        return title.rstrip(".") + "\n\n" + body, paras, slots + n
 
     os.makedirs(a.out_dir, exist_ok=True)
     for name in os.listdir(a.out_dir):  # stale parts from an earlier build
