@@ -970,20 +970,29 @@ fn tokenize_into<'a>(
     let push =
         |out: &mut Vec<Token<'a>>, a: usize, b: usize, word: bool, sp: bool, nl: bool, hy: bool| {
             let t: &'a str = &sent[a..b];
+            // One pass: does the token need folding, or only lower case?
+            let (mut special, mut upper) = (false, false);
+            for &c in t.as_bytes() {
+                special |= c >= 0x80 || c == b'`';
+                upper |= c.is_ascii_uppercase();
+            }
             out.push(Token {
                 start: s.start + a,
                 end: s.start + b,
                 text: t,
                 // Most tokens are ASCII: lower case is their folded form.
-                folded: if !t.is_ascii() || t.contains('`') {
+                folded: if special {
                     Cow::Owned(fold(t))
-                } else if t.bytes().any(|b| b.is_ascii_uppercase()) {
+                } else if upper {
                     Cow::Owned(t.to_ascii_lowercase())
                 } else {
                     Cow::Borrowed(t)
                 },
                 word,
-                cap: t.chars().next().is_some_and(char::is_uppercase),
+                cap: match t.as_bytes().first() {
+                    Some(&c) if c < 0x80 => c.is_ascii_uppercase(),
+                    _ => t.chars().next().is_some_and(char::is_uppercase),
+                },
                 space_before: sp,
                 newline_before: nl,
                 hyphen: hy,
@@ -1018,11 +1027,16 @@ fn tokenize_into<'a>(
             let b = chars.get(j).map_or(sent.len(), |x| x.0);
             // "Ada-class": the last part is a word of its own for the rules.
             let w = &sent[a..b];
-            let split = w.rfind(['-', '\u{2010}', '\u{2011}']).filter(|&h| {
-                split_suffixes.contains(&fold(
-                    w[h..].trim_start_matches(['-', '\u{2010}', '\u{2011}']),
-                ))
-            });
+            // U+2010 and U+2011 start with byte E2: most words hold neither that nor '-'.
+            let dashed = w.bytes().any(|c| c == b'-' || c == 0xE2);
+            let split = dashed
+                .then(|| w.rfind(['-', '\u{2010}', '\u{2011}']))
+                .flatten()
+                .filter(|&h| {
+                    split_suffixes.contains(&fold(
+                        w[h..].trim_start_matches(['-', '\u{2010}', '\u{2011}']),
+                    ))
+                });
             match split {
                 Some(h) => {
                     let hl = w[h..].chars().next().map_or(1, char::len_utf8);
