@@ -119,9 +119,9 @@ fn node_ref(n: &Node) -> NodeRef {
 
 fn edge_ref(e: &Edge) -> EdgeRef {
     EdgeRef {
-        source: e.source.clone(),
-        relation: e.relation.clone(),
-        target: e.target.clone(),
+        source: e.source.to_string(),
+        relation: e.relation.to_string(),
+        target: e.target.to_string(),
         symmetric: e.symmetric,
         weight: e.weight,
         status: e.status,
@@ -138,7 +138,11 @@ fn minus<T: Ord + Clone>(a: &[T], b: &[T]) -> Vec<T> {
 type EdgeKey = (String, String, String);
 
 fn key(e: &Edge) -> EdgeKey {
-    (e.source.clone(), e.relation.clone(), e.target.clone())
+    (
+        e.source.to_string(),
+        e.relation.to_string(),
+        e.target.to_string(),
+    )
 }
 
 /// Compare two graphs.
@@ -209,7 +213,10 @@ pub fn diff(
         }
     }
     for e in new.sorted_edges() {
-        let c = d.edges_by_relation.entry(e.relation.clone()).or_default();
+        let c = d
+            .edges_by_relation
+            .entry(e.relation.to_string())
+            .or_default();
         match old.edge(&e.source, &e.relation, &e.target) {
             None => {
                 d.edges.added += 1;
@@ -218,9 +225,9 @@ pub fn diff(
             }
             Some(o) => {
                 let ch = EdgeChange {
-                    source: e.source.clone(),
-                    relation: e.relation.clone(),
-                    target: e.target.clone(),
+                    source: e.source.to_string(),
+                    relation: e.relation.to_string(),
+                    target: e.target.to_string(),
                     symmetric: e.symmetric,
                     weight_old: o.weight,
                     weight_new: e.weight,
@@ -252,7 +259,7 @@ pub fn diff(
         if new.edge(&o.source, &o.relation, &o.target).is_none() {
             d.edges.removed += 1;
             d.edges_by_relation
-                .entry(o.relation.clone())
+                .entry(o.relation.to_string())
                 .or_default()
                 .removed += 1;
             d.edges_removed.push(edge_ref(o));

@@ -277,9 +277,12 @@ impl Status {
 /// A relation edge.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Edge {
-    pub source: String,
-    pub target: String,
-    pub relation: String,
+    /// The end nodes' ids and the relation name, shared (`Arc`) with every other edge of the
+    /// graph that names them: a graph has few nodes and relations and many edges, and three
+    /// owned strings per edge were a sixth of its memory.
+    pub source: Arc<str>,
+    pub target: Arc<str>,
+    pub relation: Arc<str>,
     /// Symmetric relations are undirected (stored with source < target).
     pub symmetric: bool,
     /// Distinct supporting sentences.
@@ -373,9 +376,9 @@ impl Edge {
     /// counts the entries beyond those listed.
     #[allow(clippy::too_many_arguments)]
     pub fn from_parts(
-        source: String,
-        target: String,
-        relation: String,
+        source: impl Into<Arc<str>>,
+        target: impl Into<Arc<str>>,
+        relation: impl Into<Arc<str>>,
         symmetric: bool,
         weight: u64,
         evidence: Vec<Evidence>,
@@ -383,9 +386,9 @@ impl Edge {
         facts: EdgeFacts,
     ) -> Edge {
         Edge {
-            source,
-            target,
-            relation,
+            source: source.into(),
+            target: target.into(),
+            relation: relation.into(),
             symmetric,
             weight,
             evidence,
@@ -443,12 +446,14 @@ pub struct KnowledgeGraph {
     pub graph: StableDiGraph<Node, Edge>,
     pub meta: GraphMeta,
     nodes: FxHashMap<String, NodeIndex>,
+    /// Node ids by node index, shared with the edges ([`Edge::source`], [`Edge::target`]).
+    node_ids: Vec<Option<Arc<str>>>,
     /// (source, relation id, target) -> edge; relation names are interned so a lookup
     /// allocates nothing.
     edges: FxHashMap<(NodeIndex, u32, NodeIndex), EdgeIndex>,
     relation_ids: FxHashMap<String, u32>,
-    /// Relation names by interned id.
-    relation_names: Vec<String>,
+    /// Relation names by interned id, shared with the edges ([`Edge::relation`]).
+    relation_names: Vec<Arc<str>>,
     /// Evidence entries kept per edge; 0 means [`DEFAULT_MAX_EVIDENCE`].
     max_evidence: usize,
     /// The sentence and document keys an exact merge needs (`extract --mergeable`, or a
@@ -513,8 +518,13 @@ impl KnowledgeGraph {
             return n;
         }
         let id = node.id.clone();
+        let shared: Arc<str> = id.as_str().into();
         let n = self.graph.add_node(node);
         self.nodes.insert(id, n);
+        if self.node_ids.len() <= n.index() {
+            self.node_ids.resize(n.index() + 1, None);
+        }
+        self.node_ids[n.index()] = Some(shared);
         n
     }
 
@@ -649,9 +659,9 @@ impl KnowledgeGraph {
                     na,
                     nb,
                     Edge {
-                        source: self.graph[na].id.clone(),
-                        target: self.graph[nb].id.clone(),
-                        relation: self.relation_name(relation).to_string(),
+                        source: self.shared_id(na),
+                        target: self.shared_id(nb),
+                        relation: self.relation_names[relation.0 as usize].clone(),
                         symmetric,
                         weight: 0,
                         evidence: Vec::new(),
@@ -701,13 +711,19 @@ impl KnowledgeGraph {
     }
 
     /// Insert an edge as it is (snapshot loading, diff union).
-    pub fn insert_edge(&mut self, edge: Edge) -> Option<EdgeIndex> {
+    pub fn insert_edge(&mut self, mut edge: Edge) -> Option<EdgeIndex> {
         let na = self.node_index(&edge.source)?;
         let nb = self.node_index(&edge.target)?;
-        let key = (na, self.relation_id(&edge.relation), nb);
+        let r = self.relation_id(&edge.relation);
+        let key = (na, r, nb);
         if let Some(&e) = self.edges.get(&key) {
             return Some(e);
         }
+        // The graph's own copies of the names, so a loaded graph shares them as an
+        // extracted one does.
+        edge.source = self.shared_id(na);
+        edge.target = self.shared_id(nb);
+        edge.relation = self.relation_names[r as usize].clone();
         let e = self.graph.add_edge(na, nb, edge);
         self.edges.insert(key, e);
         Some(e)
@@ -731,12 +747,16 @@ impl KnowledgeGraph {
         }
         let r = self.relation_ids.len() as u32;
         self.relation_ids.insert(relation.to_string(), r);
-        self.relation_names.push(relation.to_string());
+        self.relation_names.push(relation.into());
         r
     }
 
-    fn relation_name(&self, relation: RelationId) -> &str {
-        &self.relation_names[relation.0 as usize]
+    /// The shared id of node `n` (which is in the graph).
+    fn shared_id(&self, n: NodeIndex) -> Arc<str> {
+        match self.node_ids.get(n.index()) {
+            Some(Some(id)) => id.clone(),
+            _ => self.graph[n].id.as_str().into(),
+        }
     }
 
     /// Drop co-occurrence edges lighter than `min_weight`, and nodes left without edges only
@@ -749,9 +769,9 @@ impl KnowledgeGraph {
             .collect();
         for e in gone {
             if let Some(edge) = self.graph.remove_edge(e) {
-                let na = self.nodes[&edge.source];
-                let nb = self.nodes[&edge.target];
-                let r = self.relation_ids[&edge.relation];
+                let na = self.nodes[&*edge.source];
+                let nb = self.nodes[&*edge.target];
+                let r = self.relation_ids[&*edge.relation];
                 self.edges.remove(&(na, r, nb));
             }
         }
@@ -768,6 +788,7 @@ impl KnowledgeGraph {
         for &n in &gone {
             if let Some(node) = self.graph.remove_node(n) {
                 self.nodes.remove(&node.id);
+                self.node_ids[n.index()] = None;
             }
         }
         gone.len()
@@ -811,10 +832,10 @@ impl KnowledgeGraph {
             let w = e.weight();
             // Edges are keyed by their end nodes' ids; one that is not (built by hand) falls
             // back to comparing names.
-            if self.graph[e.source()].id != w.source || self.graph[e.target()].id != w.target {
+            if *self.graph[e.source()].id != *w.source || *self.graph[e.target()].id != *w.target {
                 return by_names();
             }
-            if !relations.contains(&w.relation.as_str()) {
+            if !relations.contains(&&*w.relation) {
                 relations.push(&w.relation);
             }
         }
@@ -825,7 +846,7 @@ impl KnowledgeGraph {
             .edge_references()
             .map(|e| {
                 let w = e.weight();
-                let r = relations.binary_search(&w.relation.as_str()).unwrap_or(0) as u32;
+                let r = relations.binary_search(&&*w.relation).unwrap_or(0) as u32;
                 (
                     node_rank[e.source().index()],
                     r,
@@ -876,7 +897,7 @@ impl KnowledgeGraph {
             total += n.surfaces.keys().map(|k| k.len() + 24 + 8).sum::<usize>();
         }
         for e in self.graph.edge_weights() {
-            total += s(&e.source) + s(&e.target) + s(&e.relation) + dates(&e.dates);
+            total += dates(&e.dates);
             total += e.evidence.capacity() * size_of::<Evidence>();
             total += e.weapons.iter().map(|w| w.capacity() + 24).sum::<usize>();
             total += e.years.capacity() * 2;
@@ -894,6 +915,11 @@ impl KnowledgeGraph {
                 total += size_of::<Evidence>();
             }
         }
+        // The shared names (node ids, relation names): once each, with their counts.
+        let arc = |x: &Arc<str>| x.len() + 16;
+        total += self.node_ids.capacity() * size_of::<Option<Arc<str>>>()
+            + self.node_ids.iter().flatten().map(arc).sum::<usize>();
+        total += self.relation_names.iter().map(arc).sum::<usize>();
         // Hash indexes: entry plus control byte, at the table's capacity.
         total +=
             self.edges.capacity() * (size_of::<((NodeIndex, u32, NodeIndex), EdgeIndex)>() + 1);
@@ -930,10 +956,7 @@ impl KnowledgeGraph {
 
     /// Relations present, sorted.
     pub fn relations(&self) -> BTreeSet<&str> {
-        self.graph
-            .edge_weights()
-            .map(|e| e.relation.as_str())
-            .collect()
+        self.graph.edge_weights().map(|e| &*e.relation).collect()
     }
 }
 

@@ -190,7 +190,7 @@ pub fn finish(g: &mut KnowledgeGraph) {
     let o = &keys.options;
     if o.min_weight > 1 {
         let min = o.min_weight;
-        g.retain_edges(|e| e.relation != CO_OCCURS_WITH || e.weight >= min);
+        g.retain_edges(|e| &*e.relation != CO_OCCURS_WITH || e.weight >= min);
     }
     if o.relations == RelationMode::Typed.as_str() && !o.keep_isolated {
         g.remove_isolated();

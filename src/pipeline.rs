@@ -588,7 +588,7 @@ impl Pipeline {
             // one part may be heavy in the whole.
         } else if options.min_weight > 1 {
             let min = options.min_weight;
-            graph.retain_edges(|e| e.relation != CO_OCCURS_WITH || e.weight >= min);
+            graph.retain_edges(|e| &*e.relation != CO_OCCURS_WITH || e.weight >= min);
         }
         if options.relations == RelationMode::Typed && !options.keep_isolated && !options.mergeable
         {

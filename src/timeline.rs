@@ -97,7 +97,7 @@ pub fn timeline(
     let edges: Vec<&Edge> = g
         .edges_of(id)
         .into_iter()
-        .filter(|e| relations.is_empty() || relations.contains(&e.relation))
+        .filter(|e| relations.is_empty() || relations.iter().any(|r| **r == *e.relation))
         .collect();
     for e in edges {
         if e.dates.is_empty() {
@@ -105,8 +105,15 @@ pub fn timeline(
             continue;
         }
         let (arrow, other) = if e.symmetric {
-            ("--", if e.source == id { &e.target } else { &e.source })
-        } else if e.source == id {
+            (
+                "--",
+                if &*e.source == id {
+                    &e.target
+                } else {
+                    &e.source
+                },
+            )
+        } else if &*e.source == id {
             ("->", &e.target)
         } else {
             ("<-", &e.source)
@@ -121,9 +128,9 @@ pub fn timeline(
         }
         for (period, count) in per {
             cells.entry(period).or_default().push(TimelineRow {
-                relation: e.relation.clone(),
+                relation: e.relation.to_string(),
                 arrow,
-                neighbor: other.clone(),
+                neighbor: other.to_string(),
                 label: g.node(other).map(|n| n.label.clone()).unwrap_or_default(),
                 count,
             });

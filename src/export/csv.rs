@@ -85,7 +85,7 @@ pub fn write_edges(g: &KnowledgeGraph, w: &mut dyn Write) -> std::io::Result<()>
         evidence.clear();
         write_evidence(&mut evidence, e, |o, d| o.push_str(d));
         out.write_record([
-            e.source.as_str(),
+            &*e.source,
             &e.target,
             if e.symmetric {
                 "Undirected"

@@ -128,8 +128,8 @@ pub fn render(graph: &KnowledgeGraph, decoration: Option<&Decoration>) -> String
         .iter()
         .map(|e| {
             (
-                index[e.source.as_str()],
-                index[e.target.as_str()],
+                index[&*e.source],
+                index[&*e.target],
                 1.0 + (e.weight.max(1) as f64).ln(),
             )
         })
@@ -162,9 +162,9 @@ pub fn render(graph: &KnowledgeGraph, decoration: Option<&Decoration>) -> String
             .iter()
             .map(|e| {
                 (
-                    index[e.source.as_str()],
-                    index[e.target.as_str()],
-                    rel_index[e.relation.as_str()],
+                    index[&*e.source],
+                    index[&*e.target],
+                    rel_index[&*e.relation],
                     e.weight,
                     e.symmetric,
                     e.status.map(|s| s.as_str()),
@@ -305,9 +305,9 @@ mod tests {
             None,
         );
         g.insert_edge(Edge::from_parts(
-            "country:a".into(),
-            "country:b".into(),
-            "supplies_arms_to".into(),
+            "country:a",
+            "country:b",
+            "supplies_arms_to",
             false,
             1,
             vec![ev],
