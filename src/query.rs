@@ -255,8 +255,8 @@ fn row(depth: usize, n: &Node, e: &Edge, arrow: &'static str, path: Vec<Step>) -
         arrow,
         weight: e.weight,
         status: e.status,
-        weapons: e.weapons.clone(),
-        years: e.years.clone(),
+        weapons: e.weapons().to_vec(),
+        years: e.years().to_vec(),
         inferred: e.inferred,
         path,
         evidence: e.evidence.clone(),
@@ -355,7 +355,7 @@ pub fn stats(g: &KnowledgeGraph, top: usize) -> GraphStats {
             symmetric: e.symmetric,
             weight: e.weight,
             status: e.status,
-            weapons: e.weapons.clone(),
+            weapons: e.weapons().to_vec(),
         })
         .collect();
     strongest.sort_by_key(|e| std::cmp::Reverse(e.weight));

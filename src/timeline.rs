@@ -100,7 +100,7 @@ pub fn timeline(
         .filter(|e| relations.is_empty() || relations.iter().any(|r| **r == *e.relation))
         .collect();
     for e in edges {
-        if e.dates.is_empty() {
+        if e.dates().is_empty() {
             undated_edges += 1;
             continue;
         }
@@ -119,7 +119,7 @@ pub fn timeline(
             ("<-", &e.source)
         };
         let mut per: BTreeMap<String, u64> = BTreeMap::new();
-        for (&d, &n) in &e.dates {
+        for (&d, &n) in e.dates() {
             if window.is_some_and(|w| !w.contains(d)) {
                 continue;
             }
@@ -198,7 +198,7 @@ pub fn restrict(g: &KnowledgeGraph, w: Window) -> KnowledgeGraph {
         out.insert_node(n);
     }
     for e in g.sorted_edges() {
-        let dates = cut(&e.dates);
+        let dates = cut(&e.dates());
         if dates.is_empty() {
             continue;
         }
@@ -206,9 +206,7 @@ pub fn restrict(g: &KnowledgeGraph, w: Window) -> KnowledgeGraph {
         e.weight = dates.values().sum::<u64>().max(1);
         e.evidence.retain(|v| v.date.is_some_and(|d| w.contains(d)));
         e.evidence_omitted = 0;
-        e.first_seen = dates.keys().next().copied();
-        e.last_seen = dates.keys().next_back().copied();
-        e.dates = dates;
+        e.set_dates(dates);
         out.insert_edge(e);
     }
     out
@@ -486,7 +484,7 @@ mod tests {
         let ab = h1.edge("country:a", "r", "country:b").unwrap();
         assert_eq!(ab.weight, 2);
         assert_eq!(ab.evidence.len(), 2);
-        assert_eq!(ab.last_seen, day(1, 9));
+        assert_eq!(ab.last_seen(), day(1, 9));
         let h2 = restrict(&kg, crate::dates::parse_window("2024-06").unwrap());
         assert_eq!(h2.edge_count(), 2);
         assert_eq!(h2.edge("country:a", "r", "country:b").unwrap().weight, 1);

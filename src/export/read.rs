@@ -371,8 +371,9 @@ impl Builder {
                 inferred,
             },
         );
-        (edge.first_seen, edge.last_seen, edge.dates) =
+        let (first, last, dates) =
             time_values(v).map_err(|m| format!("edge {source} -> {target}: {m}"))?;
+        edge.set_time(first, last, dates);
         let g = self.graph();
         if g.edge(source, &edge.relation, target).is_some() {
             return Err(format!(
