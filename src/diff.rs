@@ -233,10 +233,10 @@ pub fn diff(
                     weight_new: e.weight,
                     status_old: o.status,
                     status_new: e.status,
-                    weapons_added: minus(&e.weapons(), &o.weapons()),
-                    weapons_removed: minus(&o.weapons(), &e.weapons()),
-                    years_added: minus(&e.years(), &o.years()),
-                    years_removed: minus(&o.years(), &e.years()),
+                    weapons_added: minus(e.weapons(), o.weapons()),
+                    weapons_removed: minus(o.weapons(), e.weapons()),
+                    years_added: minus(e.years(), o.years()),
+                    years_removed: minus(o.years(), e.years()),
                 };
                 let changed = ch.weight_old != ch.weight_new
                     || ch.status_old != ch.status_new

@@ -198,7 +198,7 @@ pub fn restrict(g: &KnowledgeGraph, w: Window) -> KnowledgeGraph {
         out.insert_node(n);
     }
     for e in g.sorted_edges() {
-        let dates = cut(&e.dates());
+        let dates = cut(e.dates());
         if dates.is_empty() {
             continue;
         }

@@ -100,7 +100,7 @@ pub fn write_edges(g: &KnowledgeGraph, w: &mut dyn Write) -> std::io::Result<()>
             if e.symmetric { "true" } else { "false" },
             e.status.map(|s| s.as_str()).unwrap_or(""),
             &e.weapons().join("; "),
-            &join(&e.years()),
+            &join(e.years()),
             if e.inferred { "true" } else { "false" },
             &e.evidence_total().to_string(),
             &evidence,

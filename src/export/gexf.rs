@@ -185,17 +185,17 @@ pub(crate) fn render_into(
             attvalue(out, "status", s.as_str());
         }
         if !e.weapons().is_empty() {
-            attvalue(out, "weapons", &join(&e.weapons()));
+            attvalue(out, "weapons", &join(e.weapons()));
         }
         if !e.years().is_empty() {
-            attvalue(out, "years", &join(&e.years()));
+            attvalue(out, "years", &join(e.years()));
         }
         attvalue(out, "inferred", if e.inferred { "true" } else { "false" });
         attvalue(out, "evidence_count", &e.evidence_total().to_string());
         out.push_str("          <attvalue for=\"evidence\" value=\"");
         write_evidence(out, e, xml_escape_into);
         out.push_str("\"/>\n");
-        time_values(out, e.first_seen(), e.last_seen(), &e.dates());
+        time_values(out, e.first_seen(), e.last_seen(), e.dates());
         if let (Some(d), Some(ed)) = (decor, ed) {
             for ((name, _), v) in d.edge_keys.iter().zip(&ed.values) {
                 if !v.is_empty() {
@@ -205,7 +205,7 @@ pub(crate) fn render_into(
         }
         out.push_str("        </attvalues>\n");
         if timed {
-            write_spells(out, &e.dates());
+            write_spells(out, e.dates());
         }
         if let Some((r, gg, b)) = ed.and_then(|x| x.rgb) {
             let _ = writeln!(
