@@ -820,7 +820,7 @@ impl Pipeline {
             date,
         } = place;
         let g = &self.gazetteer;
-        let doc_id: std::sync::Arc<str> = a.id.as_str().into();
+        let doc_id = std::sync::Arc::new(a.id.clone());
         let mut entities: Vec<u32> = Vec::new();
         for s in &a.sentences {
             report.sentences += 1;

@@ -298,7 +298,7 @@ mod tests {
         kg.set_max_evidence(1);
         let mut add =
             |s: &str, r: &str, t: &str, sym: bool, n: usize, date: Option<Date>, first: bool| {
-                let ev = Evidence::new("d".into(), n, 0, 1).with_date(date);
+                let ev = Evidence::new(std::sync::Arc::new("d".into()), n, 0, 1).with_date(date);
                 let ix = kg.add_edge(e(s), r, e(t), sym, first, ev, EdgeFacts::default());
                 if let (Some(ix), Some(d)) = (ix, date) {
                     kg.date_edge(ix, d, first);
@@ -445,7 +445,7 @@ mod tests {
         let e = |id: &str| g.entity(g.get(id).unwrap());
         let mut kg = KnowledgeGraph::new();
         for (n, date) in [(0, day(1, 5)), (1, day(1, 9)), (2, day(6, 1)), (3, None)] {
-            let ev = Evidence::new("d".into(), n, 0, 1).with_date(date);
+            let ev = Evidence::new(std::sync::Arc::new("d".into()), n, 0, 1).with_date(date);
             let ix = kg.add_edge(
                 e("country:a"),
                 "r",
@@ -465,7 +465,7 @@ mod tests {
                 kg.date_node(n, d, 1, true);
             }
         }
-        let ev = Evidence::new("d".into(), 9, 0, 1).with_date(day(6, 2));
+        let ev = Evidence::new(std::sync::Arc::new("d".into()), 9, 0, 1).with_date(day(6, 2));
         let ix = kg.add_edge(
             e("country:b"),
             "r",

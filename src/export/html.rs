@@ -299,7 +299,7 @@ mod tests {
                 vec![label.into(), format!("alias {HOSTILE}")],
             ));
         }
-        let ev = Evidence::new(Arc::from(format!("doc{HOSTILE}.txt")), 4, 10, 20).with_detail(
+        let ev = Evidence::new(Arc::new(format!("doc{HOSTILE}.txt")), 4, 10, 20).with_detail(
             Some(Arc::from(format!("Text {HOSTILE} end."))),
             Some("rule".into()),
             None,

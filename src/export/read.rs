@@ -254,7 +254,7 @@ type Values = HashMap<String, String>;
 struct Builder {
     graph: Option<KnowledgeGraph>,
     /// Document ids are shared by every evidence entry of a document.
-    docs: HashMap<String, Arc<str>>,
+    docs: HashMap<String, Arc<String>>,
 }
 
 impl Builder {
@@ -402,7 +402,7 @@ impl Builder {
                 let doc = match self.docs.get(doc) {
                     Some(d) => d.clone(),
                     None => {
-                        let d: Arc<str> = doc.into();
+                        let d = Arc::new(doc.to_string());
                         self.docs.insert(doc.to_string(), d.clone());
                         d
                     }
