@@ -133,8 +133,9 @@ struct EvidenceDetail {
     /// Shared by every entry of the sentence: a sentence of many relations stores its text
     /// once, not once per edge.
     text: Option<Arc<str>>,
-    rule: Option<String>,
-    resolved: Option<String>,
+    /// Shared by every entry of the rule (the extraction interns the names).
+    rule: Option<Arc<str>>,
+    resolved: Option<Box<str>>,
 }
 
 impl Evidence {
@@ -160,14 +161,14 @@ impl Evidence {
     pub fn with_detail(
         mut self,
         text: Option<Arc<str>>,
-        rule: Option<String>,
+        rule: Option<Arc<str>>,
         resolved: Option<String>,
     ) -> Self {
         self.detail = (text.is_some() || rule.is_some() || resolved.is_some()).then(|| {
             Box::new(EvidenceDetail {
                 text,
                 rule,
-                resolved,
+                resolved: resolved.map(String::into_boxed_str),
             })
         });
         self
@@ -201,7 +202,7 @@ struct EvidenceFields {
     #[serde(default)]
     text: Option<Arc<str>>,
     #[serde(default)]
-    rule: Option<String>,
+    rule: Option<Arc<str>>,
     #[serde(default)]
     resolved: Option<String>,
 }
@@ -1090,9 +1091,8 @@ impl KnowledgeGraph {
             for ev in e.evidence.iter().chain(e.last_omitted.as_deref()) {
                 if let Some(d) = &ev.detail {
                     total += size_of::<EvidenceDetail>();
-                    total += d.rule.as_ref().map_or(0, String::capacity);
-                    total += d.resolved.as_ref().map_or(0, String::capacity);
-                    if let Some(t) = &d.text {
+                    total += d.resolved.as_ref().map_or(0, |r| r.len());
+                    for t in d.text.iter().chain(&d.rule) {
                         total += t.len() / Arc::strong_count(t).max(1);
                     }
                 }

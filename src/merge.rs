@@ -352,7 +352,7 @@ pub(crate) fn rename_resolved(g: &mut KnowledgeGraph, n: NodeIndex, from: &str, 
                 .map(|x| if x == from { to } else { x })
                 .collect();
             let resolved = format!("{word} -> {}", names.join(" and "));
-            let (text, rule) = (ev.text().map(Into::into), ev.rule().map(str::to_string));
+            let (text, rule) = (ev.text().map(Into::into), ev.rule().map(Into::into));
             *ev = crate::graph::Evidence::new(ev.doc.clone(), ev.sentence, ev.start, ev.end)
                 .with_detail(text, rule, Some(resolved));
             changed = true;

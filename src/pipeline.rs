@@ -234,6 +234,8 @@ struct NodeCache {
     nodes: Vec<Option<NodeIndex>>,
     /// By relation rule index; the last slot is co-occurrence.
     relations: Vec<Option<RelationId>>,
+    /// Rule names, one shared copy each for the evidence entries that name them.
+    rules: FxHashSet<std::sync::Arc<str>>,
 }
 
 impl NodeCache {
@@ -243,6 +245,16 @@ impl NodeCache {
             self.nodes.resize(i + 1, None);
         }
         *self.nodes[i].get_or_insert_with(|| graph.node_for(g.entity(e)))
+    }
+
+    /// The shared copy of the rule name `rule`.
+    fn rule(&mut self, rule: &str) -> std::sync::Arc<str> {
+        if let Some(r) = self.rules.get(rule) {
+            return r.clone();
+        }
+        let r: std::sync::Arc<str> = rule.into();
+        self.rules.insert(r.clone());
+        r
     }
 
     /// `rule`: a relation rule index, or `None` for co-occurrence.
@@ -920,7 +932,7 @@ impl Pipeline {
                     let rule = self.rules.relation(r.relation);
                     let ev = evidence().with_detail(
                         Some(sentence.clone()),
-                        Some(r.rule.clone()),
+                        Some(cache.rule(&r.rule)),
                         r.resolved.clone(),
                     );
                     let (ns, nt) = (
