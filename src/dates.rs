@@ -137,7 +137,7 @@ pub fn merge_counts(counts: &mut DateCounts, other: &DateCounts) {
 /// Whether any node of `g` is dated (then its exports declare the time attributes).
 pub fn graph_is_dated(g: &crate::graph::KnowledgeGraph) -> bool {
     g.graph.node_weights().any(|n| n.first_seen.is_some())
-        || g.graph.edge_weights().any(|e| e.first_seen.is_some())
+        || g.graph.edge_weights().any(|e| e.first_seen().is_some())
 }
 
 /// `counts` as text for GraphML/GEXF attributes: `2024-02-23:1; 2024-03-02:2`.

@@ -119,14 +119,14 @@ fn node_ref(n: &Node) -> NodeRef {
 
 fn edge_ref(e: &Edge) -> EdgeRef {
     EdgeRef {
-        source: e.source.clone(),
-        relation: e.relation.clone(),
-        target: e.target.clone(),
+        source: e.source.to_string(),
+        relation: e.relation.to_string(),
+        target: e.target.to_string(),
         symmetric: e.symmetric,
         weight: e.weight,
         status: e.status,
-        weapons: e.weapons.clone(),
-        years: e.years.clone(),
+        weapons: e.weapons().to_vec(),
+        years: e.years().to_vec(),
     }
 }
 
@@ -138,7 +138,11 @@ fn minus<T: Ord + Clone>(a: &[T], b: &[T]) -> Vec<T> {
 type EdgeKey = (String, String, String);
 
 fn key(e: &Edge) -> EdgeKey {
-    (e.source.clone(), e.relation.clone(), e.target.clone())
+    (
+        e.source.to_string(),
+        e.relation.to_string(),
+        e.target.to_string(),
+    )
 }
 
 /// Compare two graphs.
@@ -209,7 +213,10 @@ pub fn diff(
         }
     }
     for e in new.sorted_edges() {
-        let c = d.edges_by_relation.entry(e.relation.clone()).or_default();
+        let c = d
+            .edges_by_relation
+            .entry(e.relation.to_string())
+            .or_default();
         match old.edge(&e.source, &e.relation, &e.target) {
             None => {
                 d.edges.added += 1;
@@ -218,18 +225,18 @@ pub fn diff(
             }
             Some(o) => {
                 let ch = EdgeChange {
-                    source: e.source.clone(),
-                    relation: e.relation.clone(),
-                    target: e.target.clone(),
+                    source: e.source.to_string(),
+                    relation: e.relation.to_string(),
+                    target: e.target.to_string(),
                     symmetric: e.symmetric,
                     weight_old: o.weight,
                     weight_new: e.weight,
                     status_old: o.status,
                     status_new: e.status,
-                    weapons_added: minus(&e.weapons, &o.weapons),
-                    weapons_removed: minus(&o.weapons, &e.weapons),
-                    years_added: minus(&e.years, &o.years),
-                    years_removed: minus(&o.years, &e.years),
+                    weapons_added: minus(e.weapons(), o.weapons()),
+                    weapons_removed: minus(o.weapons(), e.weapons()),
+                    years_added: minus(e.years(), o.years()),
+                    years_removed: minus(o.years(), e.years()),
                 };
                 let changed = ch.weight_old != ch.weight_new
                     || ch.status_old != ch.status_new
@@ -252,7 +259,7 @@ pub fn diff(
         if new.edge(&o.source, &o.relation, &o.target).is_none() {
             d.edges.removed += 1;
             d.edges_by_relation
-                .entry(o.relation.clone())
+                .entry(o.relation.to_string())
                 .or_default()
                 .removed += 1;
             d.edges_removed.push(edge_ref(o));

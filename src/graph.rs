@@ -111,8 +111,9 @@ impl Node {
 #[serde(from = "EvidenceFields")]
 pub struct Evidence {
     /// Shared by every evidence entry of the document (`Arc`): a corpus has few documents
-    /// and many evidence entries.
-    pub doc: std::sync::Arc<str>,
+    /// and many evidence entries. `Arc<String>`, a thin pointer: 8 bytes an entry less than
+    /// `Arc<str>` (a million entries at 100 MB of news).
+    pub doc: Arc<String>,
     /// 0-based index of the sentence in its document.
     pub sentence: usize,
     /// Byte span of the sentence in the document text.
@@ -122,8 +123,7 @@ pub struct Evidence {
     pub date: Option<Date>,
     /// What a typed relation adds; `None` exactly when it adds nothing (co-occurrence).
     /// Boxed: most evidence is co-occurrence and the graph is mostly evidence, so an entry
-    /// takes 56 bytes with its date (48 without) instead of 120 (1 GB of distinct text:
-    /// 1.1 M entries).
+    /// takes 48 bytes instead of 112 (1 GB of distinct text: 1.1 M entries).
     detail: Option<Box<EvidenceDetail>>,
 }
 
@@ -161,13 +161,14 @@ struct EvidenceDetail {
     /// Shared by every entry of the sentence: a sentence of many relations stores its text
     /// once, not once per edge.
     text: Option<Arc<str>>,
-    rule: Option<String>,
-    resolved: Option<String>,
+    /// Shared by every entry of the rule (the extraction interns the names).
+    rule: Option<Arc<str>>,
+    resolved: Option<Box<str>>,
 }
 
 impl Evidence {
     /// Evidence without text, rule or resolution.
-    pub fn new(doc: std::sync::Arc<str>, sentence: usize, start: usize, end: usize) -> Self {
+    pub fn new(doc: Arc<String>, sentence: usize, start: usize, end: usize) -> Self {
         Evidence {
             doc,
             sentence,
@@ -188,14 +189,14 @@ impl Evidence {
     pub fn with_detail(
         mut self,
         text: Option<Arc<str>>,
-        rule: Option<String>,
+        rule: Option<Arc<str>>,
         resolved: Option<String>,
     ) -> Self {
         self.detail = (text.is_some() || rule.is_some() || resolved.is_some()).then(|| {
             Box::new(EvidenceDetail {
                 text,
                 rule,
-                resolved,
+                resolved: resolved.map(String::into_boxed_str),
             })
         });
         self
@@ -220,7 +221,7 @@ impl Evidence {
 /// The serialized form of [`Evidence`].
 #[derive(Deserialize)]
 struct EvidenceFields {
-    doc: std::sync::Arc<str>,
+    doc: Arc<String>,
     sentence: usize,
     start: usize,
     end: usize,
@@ -229,7 +230,7 @@ struct EvidenceFields {
     #[serde(default)]
     text: Option<Arc<str>>,
     #[serde(default)]
-    rule: Option<String>,
+    rule: Option<Arc<str>>,
     #[serde(default)]
     resolved: Option<String>,
 }
@@ -253,7 +254,7 @@ impl Serialize for Evidence {
                 .filter(|x| x.is_some())
                 .count();
         let mut st = serializer.serialize_struct("Evidence", len)?;
-        st.serialize_field("doc", &*self.doc)?;
+        st.serialize_field("doc", self.doc.as_str())?;
         st.serialize_field("sentence", &self.sentence)?;
         st.serialize_field("start", &self.start)?;
         st.serialize_field("end", &self.end)?;
@@ -303,11 +304,19 @@ impl Status {
 }
 
 /// A relation edge.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Serialized with the fields `source`, `target`, `relation`, `symmetric`, `weight`,
+/// `evidence`, `evidence_omitted` (when not 0), `weapons`, `status` (when set), `years`,
+/// `inferred`, and `first_seen`, `last_seen`, `dates` when the edge is dated.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(from = "EdgeFields")]
 pub struct Edge {
-    pub source: String,
-    pub target: String,
-    pub relation: String,
+    /// The end nodes' ids and the relation name, shared (`Arc`) with every other edge of the
+    /// graph that names them: a graph has few nodes and relations and many edges, and three
+    /// owned strings per edge were a sixth of its memory.
+    pub source: Arc<str>,
+    pub target: Arc<str>,
+    pub relation: Arc<str>,
     /// Symmetric relations are undirected (stored with source < target).
     pub symmetric: bool,
     /// Distinct supporting sentences.
@@ -318,35 +327,154 @@ pub struct Edge {
     pub evidence: Vec<Evidence>,
     /// Entries beyond the cap: the edge has `evidence.len() + evidence_omitted` in all.
     /// Written only when some were omitted.
-    #[serde(default, skip_serializing_if = "is_zero")]
     pub evidence_omitted: u64,
     /// The last entry omitted (to tell a repeat of it from a new one); not written.
-    #[serde(skip)]
     last_omitted: Option<Box<Evidence>>,
-    #[serde(default)]
-    pub weapons: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default)]
-    pub years: Vec<u16>,
     /// True when no supporting sentence states the edge directly (gazetteer knowledge or a
     /// resolved reference was needed for every one of them).
-    #[serde(default)]
     pub inferred: bool,
-    /// Earliest and latest dates of the supporting documents (every entry, kept or
-    /// omitted); absent when none is dated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_seen: Option<Date>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_seen: Option<Date>,
-    /// Supporting sentences by document date, counted as `weight` is (see [`DateCounts`]):
-    /// uncapped by `--max-evidence`, so counts per period stay exact.
-    #[serde(default, skip_serializing_if = "DateCounts::is_empty")]
-    pub dates: DateCounts,
+    /// Weapons, years and dates ([`Edge::weapons`], [`Edge::years`], [`Edge::dates`]).
+    extra: Extra,
 }
 
-fn is_zero(n: &u64) -> bool {
-    *n == 0
+/// The parts of an [`Edge`] most edges lack: boxed, they take 8 bytes of an edge instead
+/// of 88 (a quarter of a million edges at 100 MB of news, one in ten with weapons or years;
+/// dates only in a dated corpus).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct EdgeExtra {
+    weapons: Vec<String>,
+    years: Vec<u16>,
+    /// Earliest and latest dates of the supporting documents (every entry, kept or
+    /// omitted); absent when none is dated.
+    first_seen: Option<Date>,
+    last_seen: Option<Date>,
+    /// Supporting sentences by document date, counted as `weight` is (see [`DateCounts`]):
+    /// uncapped by `--max-evidence`, so counts per period stay exact.
+    dates: DateCounts,
+}
+
+static NO_EXTRA: EdgeExtra = EdgeExtra {
+    weapons: Vec::new(),
+    years: Vec::new(),
+    first_seen: None,
+    last_seen: None,
+    dates: DateCounts::new(),
+};
+
+/// [`EdgeExtra`], allocated on first use; absent equals empty.
+#[derive(Debug, Clone, Default)]
+struct Extra(Option<Box<EdgeExtra>>);
+
+impl Extra {
+    fn get(&self) -> &EdgeExtra {
+        self.0.as_deref().unwrap_or(&NO_EXTRA)
+    }
+
+    fn get_mut(&mut self) -> &mut EdgeExtra {
+        self.0.get_or_insert_with(Box::default)
+    }
+}
+
+impl PartialEq for Extra {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+/// The serialized form of [`Edge`].
+#[derive(Deserialize)]
+struct EdgeFields {
+    source: Arc<str>,
+    target: Arc<str>,
+    relation: Arc<str>,
+    symmetric: bool,
+    weight: u64,
+    evidence: Vec<Evidence>,
+    #[serde(default)]
+    evidence_omitted: u64,
+    #[serde(default)]
+    weapons: Vec<String>,
+    #[serde(default)]
+    status: Option<Status>,
+    #[serde(default)]
+    years: Vec<u16>,
+    #[serde(default)]
+    inferred: bool,
+    #[serde(default)]
+    first_seen: Option<Date>,
+    #[serde(default)]
+    last_seen: Option<Date>,
+    #[serde(default)]
+    dates: DateCounts,
+}
+
+impl From<EdgeFields> for Edge {
+    fn from(f: EdgeFields) -> Self {
+        let mut e = Edge::from_parts(
+            f.source,
+            f.target,
+            f.relation,
+            f.symmetric,
+            f.weight,
+            f.evidence,
+            f.evidence_omitted,
+            EdgeFacts {
+                weapons: f.weapons,
+                status: f.status,
+                years: f.years,
+                inferred: f.inferred,
+            },
+        );
+        e.set_time(f.first_seen, f.last_seen, f.dates);
+        e
+    }
+}
+
+impl Serialize for Edge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let (first, last, dates) = (self.first_seen(), self.last_seen(), self.dates());
+        let len = 9
+            + usize::from(self.evidence_omitted != 0)
+            + usize::from(self.status.is_some())
+            + usize::from(first.is_some())
+            + usize::from(last.is_some())
+            + usize::from(!dates.is_empty());
+        let mut st = serializer.serialize_struct("Edge", len)?;
+        st.serialize_field("source", &*self.source)?;
+        st.serialize_field("target", &*self.target)?;
+        st.serialize_field("relation", &*self.relation)?;
+        st.serialize_field("symmetric", &self.symmetric)?;
+        st.serialize_field("weight", &self.weight)?;
+        st.serialize_field("evidence", &self.evidence)?;
+        if self.evidence_omitted != 0 {
+            st.serialize_field("evidence_omitted", &self.evidence_omitted)?;
+        } else {
+            st.skip_field("evidence_omitted")?;
+        }
+        st.serialize_field("weapons", self.weapons())?;
+        match &self.status {
+            Some(s) => st.serialize_field("status", s)?,
+            None => st.skip_field("status")?,
+        }
+        st.serialize_field("years", self.years())?;
+        st.serialize_field("inferred", &self.inferred)?;
+        match &first {
+            Some(d) => st.serialize_field("first_seen", d)?,
+            None => st.skip_field("first_seen")?,
+        }
+        match &last {
+            Some(d) => st.serialize_field("last_seen", d)?,
+            None => st.skip_field("last_seen")?,
+        }
+        if dates.is_empty() {
+            st.skip_field("dates")?;
+        } else {
+            st.serialize_field("dates", dates)?;
+        }
+        st.end()
+    }
 }
 
 /// Add `evidence` to the edge's kept entries (sorted, at most `cap`) or count it as omitted.
@@ -401,32 +529,90 @@ impl Edge {
     /// counts the entries beyond those listed.
     #[allow(clippy::too_many_arguments)]
     pub fn from_parts(
-        source: String,
-        target: String,
-        relation: String,
+        source: impl Into<Arc<str>>,
+        target: impl Into<Arc<str>>,
+        relation: impl Into<Arc<str>>,
         symmetric: bool,
         weight: u64,
         evidence: Vec<Evidence>,
         evidence_omitted: u64,
         facts: EdgeFacts,
     ) -> Edge {
-        Edge {
-            source,
-            target,
-            relation,
+        let mut edge = Edge {
+            source: source.into(),
+            target: target.into(),
+            relation: relation.into(),
             symmetric,
             weight,
             evidence,
             evidence_omitted,
             last_omitted: None,
-            weapons: facts.weapons,
             status: facts.status,
-            years: facts.years,
             inferred: facts.inferred,
-            first_seen: None,
-            last_seen: None,
-            dates: DateCounts::new(),
+            extra: Extra::default(),
+        };
+        if !facts.weapons.is_empty() {
+            edge.extra.get_mut().weapons = facts.weapons;
         }
+        if !facts.years.is_empty() {
+            edge.extra.get_mut().years = facts.years;
+        }
+        edge
+    }
+
+    /// Weapons named by the supporting sentences, sorted.
+    pub fn weapons(&self) -> &[String] {
+        &self.extra.get().weapons
+    }
+
+    /// Years named by the supporting sentences, sorted.
+    pub fn years(&self) -> &[u16] {
+        &self.extra.get().years
+    }
+
+    /// The weapons, to change.
+    pub fn weapons_mut(&mut self) -> &mut Vec<String> {
+        &mut self.extra.get_mut().weapons
+    }
+
+    /// The years, to change.
+    pub fn years_mut(&mut self) -> &mut Vec<u16> {
+        &mut self.extra.get_mut().years
+    }
+
+    /// Earliest date of the supporting documents (every entry, kept or omitted); `None`
+    /// when none is dated.
+    pub fn first_seen(&self) -> Option<Date> {
+        self.extra.get().first_seen
+    }
+
+    /// Latest date of the supporting documents.
+    pub fn last_seen(&self) -> Option<Date> {
+        self.extra.get().last_seen
+    }
+
+    /// Supporting sentences by document date, counted as `weight` is (see [`DateCounts`]):
+    /// uncapped by `--max-evidence`, so counts per period stay exact.
+    pub fn dates(&self) -> &DateCounts {
+        &self.extra.get().dates
+    }
+
+    /// Set the dates and their span.
+    pub fn set_time(&mut self, first: Option<Date>, last: Option<Date>, dates: DateCounts) {
+        if first.is_none() && last.is_none() && dates.is_empty() && self.extra.0.is_none() {
+            return;
+        }
+        let x = self.extra.get_mut();
+        (x.first_seen, x.last_seen, x.dates) = (first, last, dates);
+    }
+
+    /// Set the dates, spanning the first to the last of them.
+    pub fn set_dates(&mut self, dates: DateCounts) {
+        let (first, last) = (
+            dates.keys().next().copied(),
+            dates.keys().next_back().copied(),
+        );
+        self.set_time(first, last, dates);
     }
 
     /// Every supporting entry, kept or omitted.
@@ -471,12 +657,14 @@ pub struct KnowledgeGraph {
     pub graph: StableDiGraph<Node, Edge>,
     pub meta: GraphMeta,
     nodes: FxHashMap<String, NodeIndex>,
+    /// Node ids by node index, shared with the edges ([`Edge::source`], [`Edge::target`]).
+    node_ids: Vec<Option<Arc<str>>>,
     /// (source, relation id, target) -> edge; relation names are interned so a lookup
     /// allocates nothing.
     edges: FxHashMap<(NodeIndex, u32, NodeIndex), EdgeIndex>,
     relation_ids: FxHashMap<String, u32>,
-    /// Relation names by interned id.
-    relation_names: Vec<String>,
+    /// Relation names by interned id, shared with the edges ([`Edge::relation`]).
+    relation_names: Vec<Arc<str>>,
     /// Evidence entries kept per edge; 0 means [`DEFAULT_MAX_EVIDENCE`].
     max_evidence: usize,
     /// The sentence and document keys an exact merge needs (`extract --mergeable`, or a
@@ -541,8 +729,13 @@ impl KnowledgeGraph {
             return n;
         }
         let id = node.id.clone();
+        let shared: Arc<str> = id.as_str().into();
         let n = self.graph.add_node(node);
         self.nodes.insert(id, n);
+        if self.node_ids.len() <= n.index() {
+            self.node_ids.resize(n.index() + 1, None);
+        }
+        self.node_ids[n.index()] = Some(shared);
         n
     }
 
@@ -602,11 +795,11 @@ impl KnowledgeGraph {
 
     /// Note that edge `e` is supported on `date`; `counted` as for [`Self::date_node`].
     pub fn date_edge(&mut self, e: EdgeIndex, date: Date, counted: bool) {
-        let edge = &mut self.graph[e];
+        let x = self.graph[e].extra.get_mut();
         crate::dates::note_date(
-            &mut edge.dates,
-            &mut edge.first_seen,
-            &mut edge.last_seen,
+            &mut x.dates,
+            &mut x.first_seen,
+            &mut x.last_seen,
             date,
             u64::from(counted),
         );
@@ -677,21 +870,17 @@ impl KnowledgeGraph {
                     na,
                     nb,
                     Edge {
-                        source: self.graph[na].id.clone(),
-                        target: self.graph[nb].id.clone(),
-                        relation: self.relation_name(relation).to_string(),
+                        source: self.shared_id(na),
+                        target: self.shared_id(nb),
+                        relation: self.relation_names[relation.0 as usize].clone(),
                         symmetric,
                         weight: 0,
                         evidence: Vec::new(),
                         evidence_omitted: 0,
                         last_omitted: None,
-                        weapons: Vec::new(),
                         status: None,
-                        years: Vec::new(),
                         inferred: true,
-                        first_seen: None,
-                        last_seen: None,
-                        dates: DateCounts::new(),
+                        extra: Extra::default(),
                     },
                 );
                 self.edges.insert(key, e);
@@ -711,31 +900,43 @@ impl KnowledgeGraph {
         // whatever the corpus size. One sentence adds an edge once, so a repeat can only be
         // the entry just handled: kept, or the last one omitted.
         keep_smallest(edge, evidence, cap);
-        for w in facts.weapons {
-            if !edge.weapons.contains(&w) {
-                edge.weapons.push(w);
+        if !facts.weapons.is_empty() {
+            let weapons = edge.weapons_mut();
+            for w in facts.weapons {
+                if !weapons.contains(&w) {
+                    weapons.push(w);
+                }
             }
+            weapons.sort();
         }
-        edge.weapons.sort();
         edge.status = edge.status.max(facts.status);
-        for y in facts.years {
-            if !edge.years.contains(&y) {
-                edge.years.push(y);
+        if !facts.years.is_empty() {
+            let years = edge.years_mut();
+            for y in facts.years {
+                if !years.contains(&y) {
+                    years.push(y);
+                }
             }
+            years.sort_unstable();
         }
-        edge.years.sort_unstable();
         edge.inferred &= facts.inferred;
         Some(e)
     }
 
     /// Insert an edge as it is (snapshot loading, diff union).
-    pub fn insert_edge(&mut self, edge: Edge) -> Option<EdgeIndex> {
+    pub fn insert_edge(&mut self, mut edge: Edge) -> Option<EdgeIndex> {
         let na = self.node_index(&edge.source)?;
         let nb = self.node_index(&edge.target)?;
-        let key = (na, self.relation_id(&edge.relation), nb);
+        let r = self.relation_id(&edge.relation);
+        let key = (na, r, nb);
         if let Some(&e) = self.edges.get(&key) {
             return Some(e);
         }
+        // The graph's own copies of the names, so a loaded graph shares them as an
+        // extracted one does.
+        edge.source = self.shared_id(na);
+        edge.target = self.shared_id(nb);
+        edge.relation = self.relation_names[r as usize].clone();
         let e = self.graph.add_edge(na, nb, edge);
         self.edges.insert(key, e);
         Some(e)
@@ -759,12 +960,16 @@ impl KnowledgeGraph {
         }
         let r = self.relation_ids.len() as u32;
         self.relation_ids.insert(relation.to_string(), r);
-        self.relation_names.push(relation.to_string());
+        self.relation_names.push(relation.into());
         r
     }
 
-    fn relation_name(&self, relation: RelationId) -> &str {
-        &self.relation_names[relation.0 as usize]
+    /// The shared id of node `n` (which is in the graph).
+    fn shared_id(&self, n: NodeIndex) -> Arc<str> {
+        match self.node_ids.get(n.index()) {
+            Some(Some(id)) => id.clone(),
+            _ => self.graph[n].id.as_str().into(),
+        }
     }
 
     /// Drop co-occurrence edges lighter than `min_weight`, and nodes left without edges only
@@ -777,9 +982,9 @@ impl KnowledgeGraph {
             .collect();
         for e in gone {
             if let Some(edge) = self.graph.remove_edge(e) {
-                let na = self.nodes[&edge.source];
-                let nb = self.nodes[&edge.target];
-                let r = self.relation_ids[&edge.relation];
+                let na = self.nodes[&*edge.source];
+                let nb = self.nodes[&*edge.target];
+                let r = self.relation_ids[&*edge.relation];
                 self.edges.remove(&(na, r, nb));
             }
         }
@@ -796,6 +1001,7 @@ impl KnowledgeGraph {
         for &n in &gone {
             if let Some(node) = self.graph.remove_node(n) {
                 self.nodes.remove(&node.id);
+                self.node_ids[n.index()] = None;
             }
         }
         gone.len()
@@ -839,10 +1045,10 @@ impl KnowledgeGraph {
             let w = e.weight();
             // Edges are keyed by their end nodes' ids; one that is not (built by hand) falls
             // back to comparing names.
-            if self.graph[e.source()].id != w.source || self.graph[e.target()].id != w.target {
+            if *self.graph[e.source()].id != *w.source || *self.graph[e.target()].id != *w.target {
                 return by_names();
             }
-            if !relations.contains(&w.relation.as_str()) {
+            if !relations.contains(&&*w.relation) {
                 relations.push(&w.relation);
             }
         }
@@ -853,7 +1059,7 @@ impl KnowledgeGraph {
             .edge_references()
             .map(|e| {
                 let w = e.weight();
-                let r = relations.binary_search(&w.relation.as_str()).unwrap_or(0) as u32;
+                let r = relations.binary_search(&&*w.relation).unwrap_or(0) as u32;
                 (
                     node_rank[e.source().index()],
                     r,
@@ -904,16 +1110,17 @@ impl KnowledgeGraph {
             total += n.surfaces.keys().map(|k| k.len() + 24 + 8).sum::<usize>();
         }
         for e in self.graph.edge_weights() {
-            total += s(&e.source) + s(&e.target) + s(&e.relation) + dates(&e.dates);
             total += e.evidence.capacity() * size_of::<Evidence>();
-            total += e.weapons.iter().map(|w| w.capacity() + 24).sum::<usize>();
-            total += e.years.capacity() * 2;
+            if let Some(x) = &e.extra.0 {
+                total += size_of::<EdgeExtra>() + dates(&x.dates);
+                total += x.weapons.iter().map(|w| w.capacity() + 24).sum::<usize>();
+                total += x.years.capacity() * 2;
+            }
             for ev in e.evidence.iter().chain(e.last_omitted.as_deref()) {
                 if let Some(d) = &ev.detail {
                     total += size_of::<EvidenceDetail>();
-                    total += d.rule.as_ref().map_or(0, String::capacity);
-                    total += d.resolved.as_ref().map_or(0, String::capacity);
-                    if let Some(t) = &d.text {
+                    total += d.resolved.as_ref().map_or(0, |r| r.len());
+                    for t in d.text.iter().chain(&d.rule) {
                         total += t.len() / Arc::strong_count(t).max(1);
                     }
                 }
@@ -922,6 +1129,11 @@ impl KnowledgeGraph {
                 total += size_of::<Evidence>();
             }
         }
+        // The shared names (node ids, relation names): once each, with their counts.
+        let arc = |x: &Arc<str>| x.len() + 16;
+        total += self.node_ids.capacity() * size_of::<Option<Arc<str>>>()
+            + self.node_ids.iter().flatten().map(arc).sum::<usize>();
+        total += self.relation_names.iter().map(arc).sum::<usize>();
         // Hash indexes: entry plus control byte, at the table's capacity.
         total +=
             self.edges.capacity() * (size_of::<((NodeIndex, u32, NodeIndex), EdgeIndex)>() + 1);
@@ -958,10 +1170,7 @@ impl KnowledgeGraph {
 
     /// Relations present, sorted.
     pub fn relations(&self) -> BTreeSet<&str> {
-        self.graph
-            .edge_weights()
-            .map(|e| e.relation.as_str())
-            .collect()
+        self.graph.edge_weights().map(|e| &*e.relation).collect()
     }
 }
 
@@ -979,7 +1188,7 @@ mod tests {
     }
 
     fn ev(doc: &str, s: usize) -> Evidence {
-        Evidence::new(doc.into(), s, 0, 1)
+        Evidence::new(Arc::new(doc.to_string()), s, 0, 1)
     }
 
     /// Evidence keeps its JSON form, and an entry without detail equals one built bare.

@@ -190,7 +190,7 @@ pub fn finish(g: &mut KnowledgeGraph) {
     let o = &keys.options;
     if o.min_weight > 1 {
         let min = o.min_weight;
-        g.retain_edges(|e| e.relation != CO_OCCURS_WITH || e.weight >= min);
+        g.retain_edges(|e| &*e.relation != CO_OCCURS_WITH || e.weight >= min);
     }
     if o.relations == RelationMode::Typed.as_str() && !o.keep_isolated {
         g.remove_isolated();
@@ -352,7 +352,7 @@ pub(crate) fn rename_resolved(g: &mut KnowledgeGraph, n: NodeIndex, from: &str, 
                 .map(|x| if x == from { to } else { x })
                 .collect();
             let resolved = format!("{word} -> {}", names.join(" and "));
-            let (text, rule) = (ev.text().map(Into::into), ev.rule().map(str::to_string));
+            let (text, rule) = (ev.text().map(Into::into), ev.rule().map(Into::into));
             *ev = crate::graph::Evidence::new(ev.doc.clone(), ev.sentence, ev.start, ev.end)
                 .with_detail(text, rule, Some(resolved));
             changed = true;
@@ -381,13 +381,19 @@ fn combine(a: &mut Edge, b: &Edge, cap: usize) {
     ev.truncate(cap);
     a.evidence_omitted = total - ev.len() as u64;
     a.evidence = ev;
-    a.weapons.extend(b.weapons.iter().cloned());
-    a.weapons.sort();
-    a.weapons.dedup();
+    if !b.weapons().is_empty() {
+        let weapons = a.weapons_mut();
+        weapons.extend(b.weapons().iter().cloned());
+        weapons.sort();
+        weapons.dedup();
+    }
     a.status = a.status.max(b.status);
-    a.years.extend(b.years.iter().copied());
-    a.years.sort_unstable();
-    a.years.dedup();
+    if !b.years().is_empty() {
+        let years = a.years_mut();
+        years.extend(b.years().iter().copied());
+        years.sort_unstable();
+        years.dedup();
+    }
     a.inferred &= b.inferred;
 }
 
@@ -429,15 +435,13 @@ fn settle(g: &mut KnowledgeGraph) {
         g.graph[e].weight = list.len() as u64;
     }
     for (&e, dated) in keys.edge_dates.iter_mut() {
-        let edge = &mut g.graph[e];
-        edge.dates.clear();
+        let mut dates = crate::dates::DateCounts::new();
         for (&date, list) in dated.iter_mut() {
             list.sort_unstable();
             list.dedup();
-            edge.dates.insert(date, list.len() as u64);
+            dates.insert(date, list.len() as u64);
         }
-        edge.first_seen = edge.dates.keys().next().copied();
-        edge.last_seen = edge.dates.keys().next_back().copied();
+        g.graph[e].set_dates(dates);
     }
     for (n, labels) in std::mem::take(&mut keys.labels) {
         let label = g.graph[n].label.clone();

@@ -236,6 +236,8 @@ struct NodeCache {
     nodes: Vec<Option<NodeIndex>>,
     /// By relation rule index; the last slot is co-occurrence.
     relations: Vec<Option<RelationId>>,
+    /// Rule names, one shared copy each for the evidence entries that name them.
+    rules: FxHashSet<std::sync::Arc<str>>,
 }
 
 impl NodeCache {
@@ -245,6 +247,16 @@ impl NodeCache {
             self.nodes.resize(i + 1, None);
         }
         *self.nodes[i].get_or_insert_with(|| graph.node_for(g.entity(e)))
+    }
+
+    /// The shared copy of the rule name `rule`.
+    fn rule(&mut self, rule: &str) -> std::sync::Arc<str> {
+        if let Some(r) = self.rules.get(rule) {
+            return r.clone();
+        }
+        let r: std::sync::Arc<str> = rule.into();
+        self.rules.insert(r.clone());
+        r
     }
 
     /// `rule`: a relation rule index, or `None` for co-occurrence.
@@ -607,7 +619,7 @@ impl Pipeline {
             // one part may be heavy in the whole.
         } else if options.min_weight > 1 {
             let min = options.min_weight;
-            graph.retain_edges(|e| e.relation != CO_OCCURS_WITH || e.weight >= min);
+            graph.retain_edges(|e| &*e.relation != CO_OCCURS_WITH || e.weight >= min);
         }
         if options.relations == RelationMode::Typed && !options.keep_isolated && !options.mergeable
         {
@@ -839,7 +851,7 @@ impl Pipeline {
             date,
         } = place;
         let g = &self.gazetteer;
-        let doc_id: std::sync::Arc<str> = a.id.as_str().into();
+        let doc_id = std::sync::Arc::new(a.id.clone());
         let mut entities: Vec<u32> = Vec::new();
         for s in &a.sentences {
             report.sentences += 1;
@@ -939,7 +951,7 @@ impl Pipeline {
                     let rule = self.rules.relation(r.relation);
                     let ev = evidence().with_detail(
                         Some(sentence.clone()),
-                        Some(r.rule.clone()),
+                        Some(cache.rule(&r.rule)),
                         r.resolved.clone(),
                     );
                     let (ns, nt) = (

@@ -165,7 +165,7 @@ fn is_zero(n: &u64) -> bool {
 fn arrow_of(e: &Edge, from: &str) -> &'static str {
     if e.symmetric {
         "--"
-    } else if e.source == from {
+    } else if &*e.source == from {
         "->"
     } else {
         "<-"
@@ -188,7 +188,7 @@ pub fn neighbors(g: &KnowledgeGraph, id: &str, q: &NeighborQuery) -> Vec<Neighbo
         let mut level_rows = Vec::new();
         while let Some((node, path)) = frontier.pop_front() {
             for e in g.edges_of(&node) {
-                if !q.relations.is_empty() && !q.relations.iter().any(|r| r == &e.relation) {
+                if !q.relations.is_empty() && !q.relations.iter().any(|r| **r == *e.relation) {
                     continue;
                 }
                 if e.weight < q.min_weight {
@@ -203,7 +203,7 @@ pub fn neighbors(g: &KnowledgeGraph, id: &str, q: &NeighborQuery) -> Vec<Neighbo
                 if !ok_dir {
                     continue;
                 }
-                let other = if e.source == node {
+                let other = if *e.source == *node {
                     &e.target
                 } else {
                     &e.source
@@ -215,13 +215,13 @@ pub fn neighbors(g: &KnowledgeGraph, id: &str, q: &NeighborQuery) -> Vec<Neighbo
                 let mut p = path.clone();
                 p.push(Step {
                     from: node.clone(),
-                    relation: e.relation.clone(),
+                    relation: e.relation.to_string(),
                     arrow,
-                    to: other.clone(),
+                    to: other.to_string(),
                 });
                 level_rows.push(row(level, n, e, arrow, p.clone()));
-                if seen.insert(other.clone()) {
-                    next.push_back((other.clone(), p));
+                if seen.insert(other.to_string()) {
+                    next.push_back((other.to_string(), p));
                 }
             }
         }
@@ -251,12 +251,12 @@ fn row(depth: usize, n: &Node, e: &Edge, arrow: &'static str, path: Vec<Step>) -
         neighbor: n.id.clone(),
         label: n.label.clone(),
         etype: n.etype,
-        relation: e.relation.clone(),
+        relation: e.relation.to_string(),
         arrow,
         weight: e.weight,
         status: e.status,
-        weapons: e.weapons.clone(),
-        years: e.years.clone(),
+        weapons: e.weapons().to_vec(),
+        years: e.years().to_vec(),
         inferred: e.inferred,
         path,
         evidence: e.evidence.clone(),
@@ -311,7 +311,7 @@ pub fn stats(g: &KnowledgeGraph, top: usize) -> GraphStats {
     }
     let mut edges_by_relation = BTreeMap::new();
     for e in g.graph.edge_weights() {
-        *edges_by_relation.entry(e.relation.clone()).or_insert(0) += 1;
+        *edges_by_relation.entry(e.relation.to_string()).or_insert(0) += 1;
     }
     let mut top_actors: Vec<ActorDegree> = g
         .sorted_nodes()
@@ -327,7 +327,7 @@ pub fn stats(g: &KnowledgeGraph, top: usize) -> GraphStats {
                 weighted_degree: edges.iter().fold(0u64, |s, e| s.saturating_add(e.weight)),
                 typed_edges: edges
                     .iter()
-                    .filter(|e| e.relation != CO_OCCURS_WITH)
+                    .filter(|e| &*e.relation != CO_OCCURS_WITH)
                     .count(),
                 mentions: n.mentions,
             }
@@ -347,15 +347,15 @@ pub fn stats(g: &KnowledgeGraph, top: usize) -> GraphStats {
     let mut strongest: Vec<EdgeSummary> = g
         .sorted_edges()
         .into_iter()
-        .filter(|e| e.relation != CO_OCCURS_WITH)
+        .filter(|e| &*e.relation != CO_OCCURS_WITH)
         .map(|e| EdgeSummary {
             source: label(&e.source),
-            relation: e.relation.clone(),
+            relation: e.relation.to_string(),
             target: label(&e.target),
             symmetric: e.symmetric,
             weight: e.weight,
             status: e.status,
-            weapons: e.weapons.clone(),
+            weapons: e.weapons().to_vec(),
         })
         .collect();
     strongest.sort_by_key(|e| std::cmp::Reverse(e.weight));

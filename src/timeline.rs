@@ -97,22 +97,29 @@ pub fn timeline(
     let edges: Vec<&Edge> = g
         .edges_of(id)
         .into_iter()
-        .filter(|e| relations.is_empty() || relations.contains(&e.relation))
+        .filter(|e| relations.is_empty() || relations.iter().any(|r| **r == *e.relation))
         .collect();
     for e in edges {
-        if e.dates.is_empty() {
+        if e.dates().is_empty() {
             undated_edges += 1;
             continue;
         }
         let (arrow, other) = if e.symmetric {
-            ("--", if e.source == id { &e.target } else { &e.source })
-        } else if e.source == id {
+            (
+                "--",
+                if &*e.source == id {
+                    &e.target
+                } else {
+                    &e.source
+                },
+            )
+        } else if &*e.source == id {
             ("->", &e.target)
         } else {
             ("<-", &e.source)
         };
         let mut per: BTreeMap<String, u64> = BTreeMap::new();
-        for (&d, &n) in &e.dates {
+        for (&d, &n) in e.dates() {
             if window.is_some_and(|w| !w.contains(d)) {
                 continue;
             }
@@ -121,9 +128,9 @@ pub fn timeline(
         }
         for (period, count) in per {
             cells.entry(period).or_default().push(TimelineRow {
-                relation: e.relation.clone(),
+                relation: e.relation.to_string(),
                 arrow,
-                neighbor: other.clone(),
+                neighbor: other.to_string(),
                 label: g.node(other).map(|n| n.label.clone()).unwrap_or_default(),
                 count,
             });
@@ -191,7 +198,7 @@ pub fn restrict(g: &KnowledgeGraph, w: Window) -> KnowledgeGraph {
         out.insert_node(n);
     }
     for e in g.sorted_edges() {
-        let dates = cut(&e.dates);
+        let dates = cut(e.dates());
         if dates.is_empty() {
             continue;
         }
@@ -199,9 +206,7 @@ pub fn restrict(g: &KnowledgeGraph, w: Window) -> KnowledgeGraph {
         e.weight = dates.values().sum::<u64>().max(1);
         e.evidence.retain(|v| v.date.is_some_and(|d| w.contains(d)));
         e.evidence_omitted = 0;
-        e.first_seen = dates.keys().next().copied();
-        e.last_seen = dates.keys().next_back().copied();
-        e.dates = dates;
+        e.set_dates(dates);
         out.insert_edge(e);
     }
     out
@@ -293,7 +298,7 @@ mod tests {
         kg.set_max_evidence(1);
         let mut add =
             |s: &str, r: &str, t: &str, sym: bool, n: usize, date: Option<Date>, first: bool| {
-                let ev = Evidence::new("d".into(), n, 0, 1).with_date(date);
+                let ev = Evidence::new(std::sync::Arc::new("d".into()), n, 0, 1).with_date(date);
                 let ix = kg.add_edge(e(s), r, e(t), sym, first, ev, EdgeFacts::default());
                 if let (Some(ix), Some(d)) = (ix, date) {
                     kg.date_edge(ix, d, first);
@@ -440,7 +445,7 @@ mod tests {
         let e = |id: &str| g.entity(g.get(id).unwrap());
         let mut kg = KnowledgeGraph::new();
         for (n, date) in [(0, day(1, 5)), (1, day(1, 9)), (2, day(6, 1)), (3, None)] {
-            let ev = Evidence::new("d".into(), n, 0, 1).with_date(date);
+            let ev = Evidence::new(std::sync::Arc::new("d".into()), n, 0, 1).with_date(date);
             let ix = kg.add_edge(
                 e("country:a"),
                 "r",
@@ -460,7 +465,7 @@ mod tests {
                 kg.date_node(n, d, 1, true);
             }
         }
-        let ev = Evidence::new("d".into(), 9, 0, 1).with_date(day(6, 2));
+        let ev = Evidence::new(std::sync::Arc::new("d".into()), 9, 0, 1).with_date(day(6, 2));
         let ix = kg.add_edge(
             e("country:b"),
             "r",
@@ -479,7 +484,7 @@ mod tests {
         let ab = h1.edge("country:a", "r", "country:b").unwrap();
         assert_eq!(ab.weight, 2);
         assert_eq!(ab.evidence.len(), 2);
-        assert_eq!(ab.last_seen, day(1, 9));
+        assert_eq!(ab.last_seen(), day(1, 9));
         let h2 = restrict(&kg, crate::dates::parse_window("2024-06").unwrap());
         assert_eq!(h2.edge_count(), 2);
         assert_eq!(h2.edge("country:a", "r", "country:b").unwrap().weight, 1);

@@ -79,7 +79,7 @@ pub fn run(a: DiffArgs) -> Result<ExitCode> {
     }
     if a.typed_only {
         for g in [&mut old, &mut new] {
-            g.retain_edges(|e| e.relation != silkgraph::graph::CO_OCCURS_WITH);
+            g.retain_edges(|e| &*e.relation != silkgraph::graph::CO_OCCURS_WITH);
         }
     }
     let name = |p: &Path, w: Option<silkgraph::dates::Window>| match w {

@@ -85,7 +85,7 @@ pub fn write_edges(g: &KnowledgeGraph, w: &mut dyn Write) -> std::io::Result<()>
         evidence.clear();
         write_evidence(&mut evidence, e, |o, d| o.push_str(d));
         out.write_record([
-            e.source.as_str(),
+            &*e.source,
             &e.target,
             if e.symmetric {
                 "Undirected"
@@ -99,8 +99,8 @@ pub fn write_edges(g: &KnowledgeGraph, w: &mut dyn Write) -> std::io::Result<()>
             &e.relation,
             if e.symmetric { "true" } else { "false" },
             e.status.map(|s| s.as_str()).unwrap_or(""),
-            &e.weapons.join("; "),
-            &join(&e.years),
+            &e.weapons().join("; "),
+            &join(e.years()),
             if e.inferred { "true" } else { "false" },
             &e.evidence_total().to_string(),
             &evidence,

@@ -68,7 +68,7 @@ pub fn render(g: &KnowledgeGraph) -> String {
             format!("weight={}", e.weight),
             format!("penwidth={:.2}", 1.0 + (e.weight as f64).ln()),
         ];
-        if e.relation == CO_OCCURS_WITH {
+        if &*e.relation == CO_OCCURS_WITH {
             attrs.push("color=\"#bbbbbb\"".into());
         } else {
             attrs.push(format!("label={}", quote(&e.relation)));

@@ -193,11 +193,11 @@ pub(crate) fn render_into(
         if let Some(s) = e.status {
             attvalue(out, "status", s.as_str());
         }
-        if !e.weapons.is_empty() {
-            attvalue(out, "weapons", &join(&e.weapons));
+        if !e.weapons().is_empty() {
+            attvalue(out, "weapons", &join(e.weapons()));
         }
-        if !e.years.is_empty() {
-            attvalue(out, "years", &join(&e.years));
+        if !e.years().is_empty() {
+            attvalue(out, "years", &join(e.years()));
         }
         attvalue(out, "inferred", if e.inferred { "true" } else { "false" });
         attvalue(
@@ -208,7 +208,7 @@ pub(crate) fn render_into(
         out.push_str("          <attvalue for=\"evidence\" value=\"");
         write_evidence(out, e, xml_escape_into);
         out.push_str("\"/>\n");
-        time_values(out, e.first_seen, e.last_seen, &e.dates);
+        time_values(out, e.first_seen(), e.last_seen(), e.dates());
         if let (Some(d), Some(ed)) = (decor, ed) {
             for ((name, _), v) in d.edge_keys.iter().zip(&ed.values) {
                 if !v.is_empty() {
@@ -218,7 +218,7 @@ pub(crate) fn render_into(
         }
         out.push_str("        </attvalues>\n");
         if timed {
-            write_spells(out, &e.dates);
+            write_spells(out, e.dates());
         }
         if let Some((r, gg, b)) = ed.and_then(|x| x.rgb) {
             let _ = writeln!(

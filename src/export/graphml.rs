@@ -212,11 +212,11 @@ fn render_edge(
     if let Some(s) = e.status {
         data(out, "status", s.as_str());
     }
-    if !e.weapons.is_empty() {
-        data(out, "weapons", &join(&e.weapons));
+    if !e.weapons().is_empty() {
+        data(out, "weapons", &join(e.weapons()));
     }
-    if !e.years.is_empty() {
-        data(out, "years", &join(&e.years));
+    if !e.years().is_empty() {
+        data(out, "years", &join(e.years()));
     }
     data(out, "inferred", if e.inferred { "true" } else { "false" });
     data(
@@ -227,7 +227,7 @@ fn render_edge(
     out.push_str("      <data key=\"evidence\">");
     write_evidence(out, e, xml_escape_into);
     out.push_str("</data>\n");
-    time_data(out, "edge_", e.first_seen, e.last_seen, &e.dates);
+    time_data(out, "edge_", e.first_seen(), e.last_seen(), e.dates());
     if let (Some(d), Some(ed)) = (decor, edge_decor(decor, e)) {
         for ((name, _), v) in d.edge_keys.iter().zip(&ed.values) {
             if !v.is_empty() {

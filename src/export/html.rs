@@ -128,8 +128,8 @@ pub fn render(graph: &KnowledgeGraph, decoration: Option<&Decoration>) -> String
         .iter()
         .map(|e| {
             (
-                index[e.source.as_str()],
-                index[e.target.as_str()],
+                index[&*e.source],
+                index[&*e.target],
                 1.0 + (e.weight.max(1) as f64).ln(),
             )
         })
@@ -162,14 +162,14 @@ pub fn render(graph: &KnowledgeGraph, decoration: Option<&Decoration>) -> String
             .iter()
             .map(|e| {
                 (
-                    index[e.source.as_str()],
-                    index[e.target.as_str()],
-                    rel_index[e.relation.as_str()],
+                    index[&*e.source],
+                    index[&*e.target],
+                    rel_index[&*e.relation],
                     e.weight,
                     e.symmetric,
                     e.status.map(|s| s.as_str()),
-                    e.weapons.as_slice(),
-                    e.years.as_slice(),
+                    e.weapons(),
+                    e.years(),
                     e.evidence_total(),
                     e.inferred,
                     decor(super::edge_decor(decoration, e)),
@@ -299,15 +299,15 @@ mod tests {
                 vec![label.into(), format!("alias {HOSTILE}")],
             ));
         }
-        let ev = Evidence::new(Arc::from(format!("doc{HOSTILE}.txt")), 4, 10, 20).with_detail(
+        let ev = Evidence::new(Arc::new(format!("doc{HOSTILE}.txt")), 4, 10, 20).with_detail(
             Some(Arc::from(format!("Text {HOSTILE} end."))),
             Some("rule".into()),
             None,
         );
         g.insert_edge(Edge::from_parts(
-            "country:a".into(),
-            "country:b".into(),
-            "supplies_arms_to".into(),
+            "country:a",
+            "country:b",
+            "supplies_arms_to",
             false,
             1,
             vec![ev],

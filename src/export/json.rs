@@ -205,7 +205,11 @@ pub fn from_json(name: &Path, text: &str) -> Result<KnowledgeGraph> {
             .iter()
             .map(|e| {
                 let e = &e.edge;
-                (e.source.clone(), e.relation.clone(), e.target.clone())
+                (
+                    e.source.to_string(),
+                    e.relation.to_string(),
+                    e.target.to_string(),
+                )
             })
             .collect();
     }

@@ -148,8 +148,11 @@ pub fn render_decorated(
 
 pub(crate) fn edge_decor<'a>(d: Option<&'a Decoration>, e: &Edge) -> Option<&'a Decor> {
     d.and_then(|d| {
-        d.edges
-            .get(&(e.source.clone(), e.relation.clone(), e.target.clone()))
+        d.edges.get(&(
+            e.source.to_string(),
+            e.relation.to_string(),
+            e.target.to_string(),
+        ))
     })
 }
 

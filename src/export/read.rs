@@ -254,7 +254,7 @@ type Values = HashMap<String, String>;
 struct Builder {
     graph: Option<KnowledgeGraph>,
     /// Document ids are shared by every evidence entry of a document.
-    docs: HashMap<String, Arc<str>>,
+    docs: HashMap<String, Arc<String>>,
 }
 
 impl Builder {
@@ -371,8 +371,9 @@ impl Builder {
                 inferred,
             },
         );
-        (edge.first_seen, edge.last_seen, edge.dates) =
+        let (first, last, dates) =
             time_values(v).map_err(|m| format!("edge {source} -> {target}: {m}"))?;
+        edge.set_time(first, last, dates);
         let g = self.graph();
         if g.edge(source, &edge.relation, target).is_some() {
             return Err(format!(
@@ -401,7 +402,7 @@ impl Builder {
                 let doc = match self.docs.get(doc) {
                     Some(d) => d.clone(),
                     None => {
-                        let d: Arc<str> = doc.into();
+                        let d = Arc::new(doc.to_string());
                         self.docs.insert(doc.to_string(), d.clone());
                         d
                     }
