@@ -328,7 +328,7 @@ pub(crate) fn node_size(mentions: u64) -> f64 {
 /// so the string splits back unambiguously.
 pub(crate) fn write_evidence(out: &mut String, e: &Edge, mut doc: impl FnMut(&mut String, &str)) {
     // An edge's entries mostly share a document (one `Arc`): its id is encoded once.
-    let mut last: Option<&std::sync::Arc<str>> = None;
+    let mut last: Option<&std::sync::Arc<String>> = None;
     let mut encoded = String::new();
     let mut num = itoa::Buffer::new();
     for (k, v) in e.evidence.iter().enumerate() {
