@@ -25,6 +25,7 @@ pub mod error;
 pub mod export;
 pub mod gazetteer;
 pub mod graph;
+pub mod keys;
 pub mod matcher;
 pub mod merge;
 #[cfg(feature = "parquet")]

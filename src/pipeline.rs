@@ -284,7 +284,7 @@ struct MergeState {
     report: ExtractReport,
     skipped_by_rule: Vec<u64>,
     /// Keys of sentences already counted (only those naming an entity).
-    seen: FxHashSet<u64>,
+    seen: crate::keys::KeySet,
     /// Keys of documents already counted.
     seen_docs: FxHashSet<u64>,
     doc: OpenDoc,
@@ -307,7 +307,7 @@ impl MergeState {
             cache: NodeCache::default(),
             report: ExtractReport::default(),
             skipped_by_rule: vec![0; rules],
-            seen: FxHashSet::default(),
+            seen: Default::default(),
             seen_docs: FxHashSet::default(),
             doc: OpenDoc::default(),
             doc_no: 0,
@@ -839,7 +839,7 @@ impl Pipeline {
         graph: &mut KnowledgeGraph,
         cache: &mut NodeCache,
         report: &mut ExtractReport,
-        seen: &mut FxHashSet<u64>,
+        seen: &mut crate::keys::KeySet,
         doc: &mut OpenDoc,
         a: &DocAnalysis,
         place: DocPlace,
