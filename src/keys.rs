@@ -63,11 +63,6 @@ impl KeySet {
         self.len() == 0
     }
 
-    /// Bytes of heap held (for memory accounting).
-    pub fn heap_bytes(&self) -> usize {
-        self.recent.capacity() * 9 + self.sorted.capacity() * 8 + self.index.capacity() * 4
-    }
-
     fn in_sorted(&self, key: u64) -> bool {
         if self.sorted.is_empty() {
             return false;

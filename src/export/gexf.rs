@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use super::{
-    edge_decor, join, node_size, push_weight, type_rgb, write_evidence, xml_escape,
+    edge_decor, join, node_size, push_edge_open, push_weight, type_rgb, write_evidence, xml_escape,
     xml_escape_into, Decoration, Directions, ExportOptions,
 };
 use crate::graph::KnowledgeGraph;
@@ -169,14 +169,8 @@ pub(crate) fn render_into(
         };
         let ed = edge_decor(decor, e);
         let interval = interval_attrs(dynamic, ed.and_then(|x| x.interval));
-        // Pushed piece by piece: `format_args!` machinery was a third of rendering an edge.
-        out.push_str("      <edge id=\"e");
-        out.push_str(itoa::Buffer::new().format(i));
-        out.push_str("\" source=\"");
-        xml_escape_into(out, &e.source);
-        out.push_str("\" target=\"");
-        xml_escape_into(out, &e.target);
-        out.push_str("\" type=\"");
+        push_edge_open(out, "      ", i, e);
+        out.push_str(" type=\"");
         out.push_str(ty);
         out.push_str("\" kind=\"");
         xml_escape_into(out, &e.relation);

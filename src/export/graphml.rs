@@ -12,8 +12,8 @@
 use std::fmt::Write;
 
 use super::{
-    edge_decor, hex, join, node_size, push_weight, type_rgb, write_evidence, xml_escape,
-    xml_escape_into, Decoration, Directions, ExportOptions,
+    edge_decor, hex, join, node_size, push_edge_open, push_weight, type_rgb, write_evidence,
+    xml_escape, xml_escape_into, Decoration, Directions, ExportOptions,
 };
 use crate::graph::{Edge, KnowledgeGraph};
 
@@ -191,14 +191,8 @@ fn render_edge(
     } else {
         ""
     };
-    // Pushed piece by piece: `format_args!` machinery was a third of rendering an edge.
-    out.push_str("    <edge id=\"e");
-    out.push_str(itoa::Buffer::new().format(i));
-    out.push_str("\" source=\"");
-    xml_escape_into(out, &e.source);
-    out.push_str("\" target=\"");
-    xml_escape_into(out, &e.target);
-    out.push_str("\" label=\"");
+    push_edge_open(out, "    ", i, e);
+    out.push_str(" label=\"");
     xml_escape_into(out, &e.relation);
     out.push('"');
     out.push_str(directed);

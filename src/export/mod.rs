@@ -354,6 +354,20 @@ pub(crate) fn write_evidence(out: &mut String, e: &Edge, mut doc: impl FnMut(&mu
     }
 }
 
+/// The opening of a GraphML or GEXF `<edge>` up to its ends: `{indent}<edge id="e{i}"
+/// source="…" target="…"`. Pushed piece by piece: `format_args!` machinery was a third of
+/// rendering an edge.
+pub(crate) fn push_edge_open(out: &mut String, indent: &str, i: usize, e: &Edge) {
+    out.push_str(indent);
+    out.push_str("<edge id=\"e");
+    out.push_str(itoa::Buffer::new().format(i));
+    out.push_str("\" source=\"");
+    xml_escape_into(out, &e.source);
+    out.push_str("\" target=\"");
+    xml_escape_into(out, &e.target);
+    out.push('"');
+}
+
 /// Push an edge weight as `{:.1}` of its `f64` writes it ("3.0"), without float formatting
 /// while the conversion is exact.
 pub(crate) fn push_weight(out: &mut String, weight: u64) {

@@ -162,12 +162,7 @@ impl DocContext {
         }
         let actors: Vec<EntityIdx> = entities
             .clone()
-            .filter(|&e| {
-                matches!(
-                    g.entity(e).etype,
-                    EntityType::Country | EntityType::Organization
-                )
-            })
+            .filter(|&e| super::ACTOR.contains(&g.entity(e).etype))
             .collect();
         if !actors.is_empty() {
             self.prev_actors = actors;
@@ -235,7 +230,6 @@ impl RelationMemo {
         found
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn insert(
         &mut self,
         key: u64,

@@ -250,8 +250,7 @@ impl RelationRules {
             if !worth && !after_relations && !referred() {
                 // Still the sentence's subject for a following "it".
                 if let [m] = s.mentions[..] {
-                    let t = g.entity(m.entity).etype;
-                    if matches!(t, EntityType::Country | EntityType::Organization) {
+                    if ACTOR.contains(&g.entity(m.entity).etype) {
                         ctx.set_subject(m.entity);
                     }
                 }
