@@ -9,7 +9,7 @@ use clap::Args;
 use silkgraph::export::{self, ExportOptions, Format};
 
 use super::input::{sniff, GraphKind};
-use super::io::Output;
+use super::io::{graph_outputs, write_graph};
 
 #[derive(Args)]
 pub struct ConvertArgs {
@@ -43,39 +43,12 @@ pub fn run(a: ConvertArgs) -> Result<ExitCode> {
     // The output is checked (and its temp file made) before the input is read; a failed
     // read drops it, leaving no file (and an existing one untouched).
     let inputs = [a.graph.as_path()];
-    let mut outs = if format == Format::Csv {
-        let Some(path) = file_out else {
-            bail!("CSV is two tables (nodes and edges): write them with -o DIR/ or -o NAME.csv");
-        };
-        let (nodes, edges) = export::csv_paths(path);
-        if let Some(dir) = nodes.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot write {}", dir.display()))?;
-        }
-        vec![
-            Output::create(Some(&nodes), &inputs)?,
-            Output::create(Some(&edges), &inputs)?,
-        ]
-    } else {
-        vec![Output::create(a.output.as_deref(), &inputs)?]
-    };
+    let outs = graph_outputs(format == Format::Csv, a.output.as_deref(), &inputs)?;
     let graph = load(&a.graph)?;
     let opts = ExportOptions {
         mixed_directions: a.mixed_directions,
     };
-    if format == Format::Csv {
-        export::write_csv_nodes(&graph, &mut outs[0])?;
-        export::write_csv_edges(&graph, &mut outs[1])?;
-    } else {
-        export::write_to(&graph, format, &opts, &mut outs[0])?;
-    }
-    let shown: Vec<String> = outs
-        .iter()
-        .filter_map(|o| o.path().map(|p| p.display().to_string()))
-        .collect();
-    for out in outs {
-        out.finish()?;
-    }
+    let shown = write_graph(&graph, format == Format::Csv, format, &opts, outs)?;
     if !a.quiet {
         warn_line!(
             "silkgraph: {}: graph {} nodes, {} edges{}; {:.2} s",

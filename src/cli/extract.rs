@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 use silkgraph::corpus;
-use silkgraph::export::{self, ExportOptions, Format};
+use silkgraph::export::{ExportOptions, Format};
 
 use super::input::{corpus_sources, no_document};
-use super::io::Output;
+use super::io::{graph_outputs, write_graph};
 use silkgraph::pipeline::{ExtractOptions, RelationMode};
 
 use super::{load_pipeline, set_threads, GazetteerArgs};
@@ -103,24 +103,7 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
         None => file_out.and_then(Format::from_path) == Some(Format::Csv),
     };
     // CSV is two tables, each an output of its own with the same checks.
-    let mut outs = if csv {
-        let Some(path) = file_out else {
-            anyhow::bail!(
-                "CSV is two tables (nodes and edges): write them with -o DIR/ or -o NAME.csv"
-            );
-        };
-        let (nodes, edges) = export::csv_paths(path);
-        if let Some(dir) = nodes.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot write {}", dir.display()))?;
-        }
-        vec![
-            Output::create(Some(&nodes), &inputs)?,
-            Output::create(Some(&edges), &inputs)?,
-        ]
-    } else {
-        vec![Output::create(a.output.as_deref(), &inputs)?]
-    };
+    let outs = graph_outputs(csv, a.output.as_deref(), &inputs)?;
     let format = match a.format {
         Some(f) => f,
         None if csv => Format::Csv,
@@ -205,20 +188,8 @@ pub fn run(a: ExtractArgs) -> Result<ExitCode> {
     let opts = ExportOptions {
         mixed_directions: a.mixed_directions,
     };
-    if csv {
-        export::write_csv_nodes(&graph, &mut outs[0])?;
-        export::write_csv_edges(&graph, &mut outs[1])?;
-    } else {
-        export::write_to(&graph, format, &opts, &mut outs[0])?;
-    }
-    let shown: Vec<String> = outs
-        .iter()
-        .filter_map(|o| o.path().map(|p| p.display().to_string()))
-        .collect();
+    let shown = write_graph(&graph, csv, format, &opts, outs)?;
     let shown = (!shown.is_empty()).then(|| format!(" -> {}", shown.join(", ")));
-    for out in outs {
-        out.finish()?;
-    }
     if !a.quiet {
         let secs = started.elapsed().as_secs_f64();
         let skipped = if report.skipped_by_rule.is_empty() {

@@ -21,6 +21,52 @@ use std::sync::{Mutex, OnceLock};
 use anyhow::{anyhow, bail, Context, Result};
 use silkgraph::corpus::is_corpus_file_name;
 
+/// The outputs of a graph export: the nodes and edges tables for CSV (`-o NAME.csv` or
+/// `-o DIR/`, the directory made if need be), else one output (no `-o`, or `-`: standard
+/// output). Made before any input is read, so a bad output fails first.
+pub fn graph_outputs(csv: bool, output: Option<&Path>, inputs: &[&Path]) -> Result<Vec<Output>> {
+    if !csv {
+        return Ok(vec![Output::create(output, inputs)?]);
+    }
+    let Some(path) = output.filter(|p| p.as_os_str() != "-") else {
+        bail!("CSV is two tables (nodes and edges): write them with -o DIR/ or -o NAME.csv");
+    };
+    let (nodes, edges) = silkgraph::export::csv_paths(path);
+    if let Some(dir) = nodes.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot write {}", dir.display()))?;
+    }
+    Ok(vec![
+        Output::create(Some(&nodes), inputs)?,
+        Output::create(Some(&edges), inputs)?,
+    ])
+}
+
+/// Write `graph` to `outs` (from [`graph_outputs`]) and finish them; returns the paths
+/// written, for the summary line.
+pub fn write_graph(
+    graph: &silkgraph::graph::KnowledgeGraph,
+    csv: bool,
+    format: silkgraph::export::Format,
+    opts: &silkgraph::export::ExportOptions,
+    mut outs: Vec<Output>,
+) -> Result<Vec<String>> {
+    use silkgraph::export;
+    if csv {
+        export::write_csv_nodes(graph, &mut outs[0])?;
+        export::write_csv_edges(graph, &mut outs[1])?;
+    } else {
+        export::write_to(graph, format, opts, &mut outs[0])?;
+    }
+    let shown = outs
+        .iter()
+        .filter_map(|o| o.path().map(|p| p.display().to_string()))
+        .collect();
+    for out in outs {
+        out.finish()?;
+    }
+    Ok(shown)
+}
+
 /// Where the bytes go.
 enum Target {
     Stdout,
